@@ -1,1 +1,10 @@
-//! placeholder
+//! Harness for end-to-end tests and benchmarks: the real server (as a child process or
+//! in-process), fault-injecting network proxies, and fixtures that make valid reports.
+
+pub mod admin;
+pub mod bench;
+pub mod fixtures;
+pub mod inprocess;
+pub mod proxy;
+pub mod raw;
+pub mod server_process;

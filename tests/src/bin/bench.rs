@@ -1,1 +1,28 @@
-fn main() {}
+//! Benchmark harness: `cargo run --release --bin bench -- <scenario> [--runs N]`.
+//!
+//! Each scenario prints one JSON line of figures on stdout (progress goes to stderr). Timings are
+//! medians over runs; machines are shared and noisy, so compare figures from one run only.
+
+use cgt_tests::bench::{backlog, ingest};
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let scenario = args.first().map(String::as_str).unwrap_or("");
+    let runs = args
+        .iter()
+        .position(|a| a == "--runs")
+        .and_then(|i| args.get(i + 1))
+        .map(|n| n.parse())
+        .transpose()?
+        .unwrap_or(5);
+    let figures = match scenario {
+        "sync-backlog" => backlog::run(runs)?,
+        "sync-ingest" => ingest::run(runs)?,
+        _ => {
+            eprintln!("usage: bench <sync-backlog|sync-ingest> [--runs N]");
+            std::process::exit(2);
+        }
+    };
+    println!("{figures}");
+    Ok(())
+}

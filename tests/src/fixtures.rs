@@ -1,0 +1,59 @@
+//! Valid reports in the demo city (苏州市姑苏区, county 320508), made from a seeded RNG so a
+//! failing test can be replayed.
+
+use cgt_client::NewReport;
+use cgt_shared::{CategoryTable, ComponentId, CountyCode, GridCode, Kind, Position};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+pub const DEMO_PASSWORD: &str = cgt_server::demo::DEMO_PASSWORD;
+
+pub fn rng(seed: u64) -> StdRng {
+    StdRng::seed_from_u64(seed)
+}
+
+const PLACES: [&str; 8] = [
+    "人民路与干将路交叉口",
+    "观前街东段",
+    "平江路北口",
+    "十全街中段",
+    "石路步行街",
+    "南门路公交站旁",
+    "道前街人行道",
+    "凤凰街小区门口",
+];
+
+/// A report someone patrolling the old town would plausibly make.
+pub fn new_report(rng: &mut impl Rng) -> NewReport {
+    let table = CategoryTable::builtin();
+    let choices: Vec<_> = table.all_subclasses().collect();
+    let (kind, class, sub) = choices[rng.random_range(0..choices.len())];
+    let county: CountyCode = "320508".parse().expect("valid county");
+    let unit_grid = GridCode::compose(
+        &county,
+        rng.random_range(1..=4),
+        rng.random_range(1..=3),
+        rng.random_range(1..=30),
+    )
+    .expect("valid grid");
+    let component_id = (kind == Kind::Component && rng.random_bool(0.7)).then(|| {
+        ComponentId::compose(&county, class.code, sub.code, rng.random_range(1..=999_999))
+            .expect("valid component id")
+    });
+    let place = PLACES[rng.random_range(0..PLACES.len())];
+    NewReport {
+        kind,
+        class: class.code,
+        subclass: sub.code,
+        description: format!("{place}发现{},请尽快处理", sub.name),
+        position: Position::new(
+            rng.random_range(31.290..31.330),
+            rng.random_range(120.585..120.645),
+            rng.random_range(3.0..25.0),
+        ),
+        unit_grid,
+        component_id,
+        photos: Vec::new(),
+        self_handled: rng.random_bool(0.1),
+    }
+}
