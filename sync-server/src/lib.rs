@@ -1,1 +1,70 @@
-//! placeholder
+//! 城管通 (Chengguantong) sync server: authentication, durable storage of case documents,
+//! authorized CRDT sync for field devices, an admin API, and a demo city.
+//!
+//! Entry points: [`launch`] serves on a bound listener until a shutdown future resolves;
+//! [`app`] builds the router for in-process tests; [`cli::run`] is the whole binary.
+
+mod api;
+mod auth;
+pub mod cli;
+mod clock;
+pub mod demo;
+mod error;
+pub mod settings;
+mod state;
+mod storage;
+mod sync;
+
+pub use api::app;
+pub use settings::Settings;
+pub use state::{AppState, StartError};
+
+use anyhow::Context;
+use cgt_shared::{Role, UserId};
+use std::future::Future;
+
+/// Opens and migrates storage (seeding the demo city if `settings.demo` and the database has
+/// no users), then serves on `listener` until `shutdown` resolves.
+pub async fn launch(
+    settings: Settings,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let state = tokio::task::spawn_blocking(move || AppState::open(settings))
+        .await
+        .context("startup task failed")??;
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("server failed")
+}
+
+/// Creates a user in the database under `settings.data_dir` (opening and migrating it).
+pub fn create_user(
+    settings: &Settings,
+    username: &str,
+    display_name: &str,
+    password: &str,
+    roles: &[Role],
+) -> anyhow::Result<UserId> {
+    auth::user_rules::check_new_account(username, display_name, password, roles)
+        .map_err(anyhow::Error::msg)?;
+    let mut unique: Vec<Role> = Vec::with_capacity(roles.len());
+    for role in roles {
+        if !unique.contains(role) {
+            unique.push(*role);
+        }
+    }
+    let storage = storage::Storage::open(&settings.data_dir)?;
+    let id = UserId::new();
+    storage.insert_user(storage::NewUser {
+        id,
+        username: username.to_string(),
+        display_name: display_name.trim().to_string(),
+        password_hash: auth::password::hash(password)?,
+        roles: unique,
+        department_id: None,
+        created_at: clock::now(),
+    })?;
+    Ok(id)
+}

@@ -31,7 +31,9 @@ impl InProcessServer {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                     .await
                     .expect("bind");
-                ready.send(listener.local_addr().expect("addr")).expect("ready");
+                ready
+                    .send(listener.local_addr().expect("addr"))
+                    .expect("ready");
                 cgt_server::launch(launch_settings, listener, async {
                     let _ = stopped.await;
                 })

@@ -7,10 +7,10 @@ use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-/// When to cut: the next `connections` connections are cut after this many bytes.
+/// A one-shot cut: after this many more bytes in a direction, on whichever connection carries
+/// them (clients reuse pooled connections), that connection is dropped.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Cut {
-    pub connections: u32,
     /// Bytes from client to server before the cut.
     pub upload_after: Option<u64>,
     /// Bytes from server to client before the cut.
@@ -27,35 +27,51 @@ struct Shared {
     upstream: Mutex<Option<SocketAddr>>,
 }
 
+/// The proxy runs on a thread and runtime of its own, so it works from sync and async callers.
 pub struct Proxy {
     pub addr: SocketAddr,
     shared: Arc<Shared>,
-    _runtime: tokio::runtime::Runtime,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Proxy {
     pub fn start(upstream: SocketAddr) -> anyhow::Result<Proxy> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()?;
         let shared = Arc::new(Shared::default());
         *shared.upstream.lock().expect("lock") = Some(upstream);
-        let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0"))?;
-        let addr = listener.local_addr()?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (ready, bound) = std::sync::mpsc::channel();
         let accept_shared = shared.clone();
-        runtime.spawn(async move {
-            while let Ok((client, _)) = listener.accept().await {
-                let shared = accept_shared.clone();
-                tokio::spawn(async move {
-                    let _ = relay(client, shared).await;
-                });
-            }
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("proxy runtime");
+            runtime.block_on(async move {
+                let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+                ready
+                    .send(listener.local_addr().expect("addr"))
+                    .expect("ready");
+                let accept = async {
+                    while let Ok((client, _)) = listener.accept().await {
+                        let shared = accept_shared.clone();
+                        tokio::spawn(async move {
+                            let _ = relay(client, shared).await;
+                        });
+                    }
+                };
+                tokio::select! {
+                    _ = accept => {},
+                    _ = stopped => {},
+                }
+            });
         });
+        let addr = bound.recv()?;
         Ok(Proxy {
             addr,
             shared,
-            _runtime: runtime,
+            stop: Some(stop),
+            thread: Some(thread),
         })
     }
 
@@ -90,25 +106,25 @@ impl Proxy {
     }
 }
 
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 async fn relay(client: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> {
     shared.accepted.fetch_add(1, Ordering::SeqCst);
-    let cut = {
-        let mut cut = shared.cut.lock().expect("lock");
-        if cut.connections > 0 {
-            cut.connections -= 1;
-            Some(*cut)
-        } else {
-            None
-        }
-    };
     let upstream = shared.upstream.lock().expect("lock").expect("upstream set");
     let server = TcpStream::connect(upstream).await?;
     let (client_read, client_write) = client.into_split();
     let (server_read, server_write) = server.into_split();
-    let up_limit = cut.and_then(|c| c.upload_after);
-    let down_limit = cut.and_then(|c| c.download_after);
-    let up = pump(client_read, server_write, up_limit, shared.clone(), true);
-    let down = pump(server_read, client_write, down_limit, shared.clone(), false);
+    let up = pump(client_read, server_write, shared.clone(), true);
+    let down = pump(server_read, client_write, shared.clone(), false);
     // When either direction is cut, drop both halves: the connection is gone.
     tokio::select! {
         _ = up => {},
@@ -120,25 +136,44 @@ async fn relay(client: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> {
 async fn pump(
     mut from: tokio::net::tcp::OwnedReadHalf,
     mut to: tokio::net::tcp::OwnedWriteHalf,
-    limit: Option<u64>,
     shared: Arc<Shared>,
     upload: bool,
 ) -> std::io::Result<()> {
     let mut buffer = vec![0u8; 16 * 1024];
-    let mut sent = 0u64;
     loop {
         let n = from.read(&mut buffer).await?;
         if n == 0 {
             return to.shutdown().await;
         }
-        let allowed = limit.map_or(n as u64, |l| (l - sent).min(n as u64)) as usize;
+        let (allowed, cut_now) = take_budget(&shared, upload, n);
         to.write_all(&buffer[..allowed]).await?;
-        sent += allowed as u64;
         let counter = if upload { &shared.up } else { &shared.down };
         counter.fetch_add(allowed as u64, Ordering::SeqCst);
-        if limit.is_some_and(|l| sent >= l) {
+        if cut_now {
             shared.cuts_done.fetch_add(1, Ordering::SeqCst);
             return Ok(());
+        }
+    }
+}
+
+/// How many of `n` bytes may pass, and whether the cut happens after them.
+fn take_budget(shared: &Shared, upload: bool, n: usize) -> (usize, bool) {
+    let mut cut = shared.cut.lock().expect("lock");
+    let left = if upload {
+        &mut cut.upload_after
+    } else {
+        &mut cut.download_after
+    };
+    match left {
+        None => (n, false),
+        Some(l) if (*l as usize) > n => {
+            *l -= n as u64;
+            (n, false)
+        }
+        Some(l) => {
+            let allowed = *l as usize;
+            *left = None;
+            (allowed, true)
         }
     }
 }

@@ -35,7 +35,12 @@ pub async fn login(
 }
 
 /// POSTs a raw body to a sync endpoint; returns the status and the response bytes.
-pub async fn post(base: &str, path: &str, token: &str, body: Vec<u8>) -> anyhow::Result<(u16, Vec<u8>)> {
+pub async fn post(
+    base: &str,
+    path: &str,
+    token: &str,
+    body: Vec<u8>,
+) -> anyhow::Result<(u16, Vec<u8>)> {
     let response = reqwest::Client::new()
         .post(format!("{base}{path}"))
         .bearer_auth(token)
@@ -66,6 +71,10 @@ pub async fn push_docs(
     let encoded = wire::encode(&frame, 3);
     let body = wire::encode_frames([encoded.as_slice()]);
     let (status, bytes) = post(base, wire::PUSH_PATH, token, body).await?;
-    anyhow::ensure!(status == 200, "push answered {status}: {}", String::from_utf8_lossy(&bytes));
+    anyhow::ensure!(
+        status == 200,
+        "push answered {status}: {}",
+        String::from_utf8_lossy(&bytes)
+    );
     Ok(wire::decode(&bytes, &wire::Limits::default())?)
 }

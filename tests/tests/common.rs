@@ -35,9 +35,16 @@ pub fn ids_in_state(client: &Client, state: SyncState) -> anyhow::Result<Vec<Doc
 }
 
 /// Asserts that the server holds exactly what the client holds for `id`: heads, report, history.
-pub async fn assert_same_on_server(admin: &Admin, client: &Client, id: DocId) -> anyhow::Result<()> {
+pub async fn assert_same_on_server(
+    admin: &Admin,
+    client: &Client,
+    id: DocId,
+) -> anyhow::Result<()> {
     let view = client.report(id)?.expect("client has the report");
-    let server = admin.doc(id).await?.unwrap_or_else(|| panic!("server lacks {id}"));
+    let server = admin
+        .doc(id)
+        .await?
+        .unwrap_or_else(|| panic!("server lacks {id}"));
     let bytes = client.doc_bytes(id)?.expect("client has the bytes");
     let mut doc = automerge::AutoCommit::load(&bytes)?;
     let client_heads: BTreeSet<String> = doc.get_heads().iter().map(|h| h.to_string()).collect();
@@ -54,6 +61,10 @@ pub async fn assert_same_on_server(admin: &Admin, client: &Client, id: DocId) ->
     client_report["id"] = serde_json::Value::Null;
     server_report["id"] = serde_json::Value::Null;
     assert_eq!(client_report, server_report, "report {id}");
-    assert_eq!(serde_json::to_value(&view.events)?, server["events"], "events of {id}");
+    assert_eq!(
+        serde_json::to_value(&view.events)?,
+        server["events"],
+        "events of {id}"
+    );
     Ok(())
 }

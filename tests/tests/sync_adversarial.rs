@@ -100,9 +100,24 @@ async fn crafted_changes_are_refused_recorded_and_never_seen() -> anyhow::Result
 
     let r1 = raw::push_docs(&url, &alice.token, vec![(report.id, forged_workflow)]).await?;
     let r2 = raw::push_docs(&url, &mallory.token, vec![(report.id, foreign_edit)]).await?;
-    let r3 = raw::push_docs(&url, &alice_tablet.token, vec![(report.id, other_device_edit)]).await?;
-    let r4 = raw::push_docs(&url, &mallory.token, vec![(impersonation.id, impersonation_doc)]).await?;
-    for (response, what) in [(&r1, "workflow"), (&r2, "foreign"), (&r3, "other device"), (&r4, "impersonation")] {
+    let r3 = raw::push_docs(
+        &url,
+        &alice_tablet.token,
+        vec![(report.id, other_device_edit)],
+    )
+    .await?;
+    let r4 = raw::push_docs(
+        &url,
+        &mallory.token,
+        vec![(impersonation.id, impersonation_doc)],
+    )
+    .await?;
+    for (response, what) in [
+        (&r1, "workflow"),
+        (&r2, "foreign"),
+        (&r3, "other device"),
+        (&r4, "impersonation"),
+    ] {
         let (status, reason) = refused(&response.outcomes[0]);
         assert_eq!(status, 403, "{what}: {reason}");
         assert!(!reason.is_empty());
@@ -111,7 +126,10 @@ async fn crafted_changes_are_refused_recorded_and_never_seen() -> anyhow::Result
     // Nobody sees any of it: not the server's copy, not Alice's other devices, not Mallory.
     let admin = Admin::login(&url).await?;
     let on_server = admin.doc(report.id).await?.expect("alice's report");
-    assert_eq!(on_server["report"]["description"], report.description.as_str());
+    assert_eq!(
+        on_server["report"]["description"],
+        report.description.as_str()
+    );
     assert_eq!(on_server["events"], serde_json::json!([]));
     assert!(admin.doc(impersonation.id).await?.is_none());
     let alice_again = logged_in(dir.path(), "alice-new-phone", &url, "inspector07").await?;
@@ -157,7 +175,13 @@ async fn roles_without_sync_rights_and_revoked_devices_are_refused() -> anyhow::
     let (status, console, _) = raw::login(&url, "operator1", DEMO_PASSWORD, None).await?;
     assert_eq!(status, 200);
     let body = wire::encode_frames([]);
-    let (status, _) = raw::post(&url, wire::PUSH_PATH, &console.expect("console").token, body).await?;
+    let (status, _) = raw::post(
+        &url,
+        wire::PUSH_PATH,
+        &console.expect("console").token,
+        body,
+    )
+    .await?;
     assert_eq!(status, 403, "a console session cannot sync");
     let (status, _, _) = raw::login(&url, "inspector09", "wrong password", Some("x")).await?;
     assert_eq!(status, 401);
@@ -170,9 +194,18 @@ async fn roles_without_sync_rights_and_revoked_devices_are_refused() -> anyhow::
     let admin = Admin::login(&url).await?;
     assert_eq!(admin.revoke_device(device).await?, 200);
     let result = phone.sync().await;
-    assert!(matches!(result, Err(ClientError::Unauthorized)), "{result:?}");
+    assert!(
+        matches!(result, Err(ClientError::Unauthorized)),
+        "{result:?}"
+    );
     let pending = phone.pending()?;
     assert_eq!(pending.len(), 1, "the unsent report stays on the phone");
-    assert!(pending[0].reason.as_deref().is_some_and(|r| r.contains("登录")), "{pending:?}");
+    assert!(
+        pending[0]
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("登录")),
+        "{pending:?}"
+    );
     Ok(())
 }

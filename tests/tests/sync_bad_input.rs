@@ -53,19 +53,42 @@ async fn bad_requests_get_clear_4xx_and_the_server_keeps_serving() -> anyhow::Re
     wrong_version[4 + 3] = 99;
     let oversized = vec![0u8; 20 << 20];
     let cases: Vec<(&str, &str, Vec<u8>, u16)> = vec![
-        ("garbage", wire::PUSH_PATH, b"hello, server".to_vec(), 413),
-        ("bad magic", wire::PUSH_PATH, wire::encode_frames([b"XYZ-not-ours".as_slice()]), 400),
-        ("truncated", wire::PUSH_PATH, good[..good.len() * 2 / 3].to_vec(), 400),
+        ("garbage", wire::PUSH_PATH, b"hello, server".to_vec(), 400),
+        (
+            "bad magic",
+            wire::PUSH_PATH,
+            wire::encode_frames([b"XYZ-not-ours".as_slice()]),
+            400,
+        ),
+        (
+            "truncated",
+            wire::PUSH_PATH,
+            good[..good.len() * 2 / 3].to_vec(),
+            400,
+        ),
         ("wrong version", wire::PUSH_PATH, wrong_version, 400),
         ("oversized", wire::PUSH_PATH, oversized, 413),
-        ("pull garbage", wire::PULL_PATH, b"\x00\x01\x02".to_vec(), 400),
+        (
+            "pull garbage",
+            wire::PULL_PATH,
+            b"\x00\x01\x02".to_vec(),
+            400,
+        ),
         ("status garbage", wire::STATUS_PATH, b"CGT".to_vec(), 400),
     ];
     for (what, path, body, expected) in cases {
         let (status, bytes) = raw::post(&url, path, &user.token, body).await?;
-        assert_eq!(status, expected, "{what}: {}", String::from_utf8_lossy(&bytes));
+        assert_eq!(
+            status,
+            expected,
+            "{what}: {}",
+            String::from_utf8_lossy(&bytes)
+        );
         let error: serde_json::Value = serde_json::from_slice(&bytes)?;
-        assert!(error["error"].as_str().is_some_and(|e| !e.is_empty()), "{what}: {error}");
+        assert!(
+            error["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{what}: {error}"
+        );
     }
 
     let mut noise = rng(6);
@@ -90,7 +113,13 @@ async fn bad_requests_get_clear_4xx_and_the_server_keeps_serving() -> anyhow::Re
 
     let (status, _) = raw::post(&url, wire::PUSH_PATH, &user.token, good).await?;
     assert_eq!(status, 200, "a good request still works after all that");
-    assert_eq!(reqwest::get(format!("{url}/healthz")).await?.status().as_u16(), 200);
+    assert_eq!(
+        reqwest::get(format!("{url}/healthz"))
+            .await?
+            .status()
+            .as_u16(),
+        200
+    );
     Ok(())
 }
 
@@ -149,7 +178,12 @@ async fn invalid_reports_and_corrupt_changes_are_refused_per_document() -> anyho
             DocOutcome::MissingDeps => 0,
         })
         .collect();
-    assert_eq!(statuses, vec![422, 422, 422, 200], "{:?}", response.outcomes);
+    assert_eq!(
+        statuses,
+        vec![422, 422, 422, 200],
+        "{:?}",
+        response.outcomes
+    );
     if let DocOutcome::Refused { reason, .. } = &response.outcomes[0] {
         assert!(reason.contains("小类"), "{reason}");
     }

@@ -25,7 +25,9 @@ fn edit_some(client: &Client, ids: &[DocId], rng: &mut impl Rng, n: usize) -> an
             continue;
         }
         let note = rng.random_range(0..1000);
-        client.edit_report(id, |r| r.description = format!("{}(补充{note})", r.description))?;
+        client.edit_report(id, |r| {
+            r.description = format!("{}(补充{note})", r.description)
+        })?;
     }
     Ok(())
 }
@@ -73,16 +75,25 @@ async fn three_offline_inspectors_sync_in_random_order_and_converge() -> anyhow:
 
     let admin = Admin::login(&url).await?;
     assert_eq!(admin.doc_count().await?, INSPECTORS.len() * REPORTS_EACH);
-    for (client, ids) in clients.iter().zip(&own) {
-        let expected: BTreeSet<DocId> = ids.iter().copied().collect();
-        assert_eq!(ids(client)?, expected, "a device sees exactly its own reports");
+    for (client, mine) in clients.iter().zip(&own) {
+        let expected: BTreeSet<DocId> = mine.iter().copied().collect();
+        assert_eq!(
+            ids(client)?,
+            expected,
+            "a device sees exactly its own reports"
+        );
         assert!(client.pending()?.is_empty(), "{:?}", client.pending()?);
-        for &id in ids {
+        for &id in mine {
             assert_same_on_server(&admin, client, id).await?;
             assert_eq!(client.report(id)?.expect("report").sync, SyncState::Synced);
         }
-        let withdrawn = client.report(ids[0])?.expect("report");
-        assert_eq!(withdrawn.status, CaseStatus::Withdrawn, "{:?}", withdrawn.events);
+        let withdrawn = client.report(mine[0])?.expect("report");
+        assert_eq!(
+            withdrawn.status,
+            CaseStatus::Withdrawn,
+            "{:?}",
+            withdrawn.events
+        );
     }
 
     // The same inspector on a second phone receives all of their reports, and only those.

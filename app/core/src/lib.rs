@@ -1,1 +1,26 @@
-//! placeholder
+//! 城管通 (Chengguantong) client library: the inspector's reports in a local SQLite store,
+//! usable with no signal, and the sync client that sends them to the server.
+//!
+//! Entry point: [`Client`]. Reports are written as Automerge case documents
+//! (`cgt_shared::doc`); a report created or edited is durable before the call returns, and
+//! nothing counts as sent until the server has acknowledged storing it. The library knows
+//! nothing of Tauri: a thin shell wraps it, and tests drive it directly.
+
+mod auth;
+mod client;
+mod clock;
+mod error;
+mod http;
+mod model;
+mod reports;
+mod store;
+mod sync;
+#[cfg(test)]
+mod testing;
+mod view;
+
+pub use auth::LOGIN_PATH;
+pub use client::Client;
+pub use clock::{Clock, SystemClock};
+pub use error::ClientError;
+pub use model::{LastSync, NewReport, PendingItem, ReportView, Session, SyncReport, SyncState};

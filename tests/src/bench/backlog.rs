@@ -37,11 +37,22 @@ pub fn run(runs: usize) -> anyhow::Result<Value> {
         let start = Instant::now();
         let report = runtime.block_on(client.sync())?;
         let elapsed = start.elapsed().as_secs_f64();
-        anyhow::ensure!(client.pending()?.is_empty(), "backlog not settled by one sync");
-        anyhow::ensure!(report.stored == REPORTS, "stored {} of {REPORTS}", report.stored);
+        anyhow::ensure!(
+            client.pending()?.is_empty(),
+            "backlog not settled by one sync"
+        );
+        anyhow::ensure!(
+            report.stored == REPORTS,
+            "stored {} of {REPORTS}",
+            report.stored
+        );
         let (up, down) = proxy.bytes();
         let json_gzip = json_gzip_bytes(&client)?;
-        eprintln!("run {run}: {elapsed:.3}s, {} round trips, {} wire bytes", report.round_trips, up + down);
+        eprintln!(
+            "run {run}: {elapsed:.3}s, {} round trips, {} wire bytes",
+            report.round_trips,
+            up + down
+        );
         seconds.push(elapsed);
         last = json!({
             "round_trips": report.round_trips,

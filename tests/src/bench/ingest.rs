@@ -25,7 +25,13 @@ pub fn run(waves: usize) -> anyhow::Result<Value> {
     let mut clients = Vec::new();
     for d in 0..DEVICES {
         let username = format!("bench{d:02}");
-        cgt_server::create_user(&server.settings, &username, &username, PASSWORD, &[Role::Inspector])?;
+        cgt_server::create_user(
+            &server.settings,
+            &username,
+            &username,
+            PASSWORD,
+            &[Role::Inspector],
+        )?;
         let client = Client::open(dir.path().join(format!("device-{d}.sqlite3")))?;
         runtime.block_on(client.login(&server.url(), &username, PASSWORD, "bench"))?;
         clients.push(client);
@@ -59,7 +65,11 @@ pub fn run(waves: usize) -> anyhow::Result<Value> {
         busy_seconds += start.elapsed().as_secs_f64();
         for (ms, report) in results {
             let report = report?;
-            anyhow::ensure!(report.stored == REPORTS_PER_WAVE, "stored {}", report.stored);
+            anyhow::ensure!(
+                report.stored == REPORTS_PER_WAVE,
+                "stored {}",
+                report.stored
+            );
             reports += report.stored;
             latencies_ms.push(ms);
         }

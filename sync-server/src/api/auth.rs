@@ -1,0 +1,207 @@
+//! Login, logout and "who am I".
+
+use super::blocking;
+use super::extract::JsonBody;
+use crate::auth::session_check::may_sync;
+use crate::auth::user_rules::{MAX_PASSWORD_BYTES, MAX_USERNAME_CHARS};
+use crate::auth::{Session, password, token};
+use crate::clock;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::storage::{DeviceLogin, LoginOutcome, LoginRecord};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use cgt_shared::{DeviceId, Role, Timestamp, UserId};
+use serde::{Deserialize, Serialize};
+
+const MAX_DEVICE_NAME_CHARS: usize = 100;
+const MAX_APP_VERSION_CHARS: usize = 50;
+const WRONG_LOGIN: &str = "用户名或密码错误 (invalid username or password)";
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+    /// Present for a field-device login.
+    #[serde(default)]
+    pub device_name: Option<String>,
+    #[serde(default)]
+    pub app_version: Option<String>,
+    /// The id this device got at an earlier login.
+    #[serde(default)]
+    pub device_id: Option<DeviceId>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LoginResponse {
+    pub token: String,
+    #[serde(flatten)]
+    pub me: Me,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Me {
+    pub user_id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub device_id: Option<DeviceId>,
+}
+
+fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+}
+
+/// Checks the shape of a login and returns the device part of a field login.
+fn check_login(req: &LoginRequest) -> Result<Option<DeviceLogin>, ApiError> {
+    if req.username.is_empty() || req.username.chars().count() > MAX_USERNAME_CHARS {
+        return Err(invalid(format!(
+            "用户名不能为空且不超过 {MAX_USERNAME_CHARS} 个字符 (username length)"
+        )));
+    }
+    if req.password.is_empty() || req.password.len() > MAX_PASSWORD_BYTES {
+        return Err(invalid(format!(
+            "密码不能为空且不超过 {MAX_PASSWORD_BYTES} 字节 (password length)"
+        )));
+    }
+    if let Some(version) = &req.app_version
+        && version.chars().count() > MAX_APP_VERSION_CHARS
+    {
+        return Err(invalid(format!(
+            "应用版本过长 (app_version longer than {MAX_APP_VERSION_CHARS} characters)"
+        )));
+    }
+    let Some(name) = &req.device_name else {
+        return match req.device_id {
+            Some(_) => Err(invalid(
+                "提供 device_id 时必须同时提供 device_name (device_id needs device_name)",
+            )),
+            None => Ok(None),
+        };
+    };
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_DEVICE_NAME_CHARS {
+        return Err(invalid(format!(
+            "设备名称不能为空且不超过 {MAX_DEVICE_NAME_CHARS} 个字符 (device_name length)"
+        )));
+    }
+    Ok(Some(DeviceLogin {
+        requested: req.device_id,
+        name: name.to_string(),
+        app_version: req.app_version.clone(),
+    }))
+}
+
+#[tracing::instrument(skip_all, fields(username = %req.username, device = req.device_name.is_some()))]
+pub async fn login(
+    State(state): State<AppState>,
+    JsonBody(req): JsonBody<LoginRequest>,
+) -> Result<Json<LoginResponse>, ApiError> {
+    let device = check_login(&req)?;
+    let storage = state.storage().clone();
+    let ttl_ms = i64::from(state.settings().token_ttl_days) * Timestamp::MS_PER_DAY;
+    blocking(move || {
+        let Some(user) = storage.find_user(&req.username)? else {
+            password::verify_nobody(&req.password);
+            return Err(ApiError::unauthorized(WRONG_LOGIN));
+        };
+        if !password::verify(&req.password, &user.password_hash) {
+            return Err(ApiError::unauthorized(WRONG_LOGIN));
+        }
+        if !user.active {
+            return Err(ApiError::forbidden("账号已停用 (account disabled)"));
+        }
+        if device.is_some() {
+            may_sync(&user.roles).map_err(ApiError::forbidden)?;
+        }
+        let (token, token_hash) = token::generate();
+        let now = clock::now();
+        let outcome = storage.login(LoginRecord {
+            token_hash,
+            user: user.id,
+            device,
+            now,
+            expires_at: now.plus_millis(ttl_ms),
+        })?;
+        let LoginOutcome::Created(device_id) = outcome else {
+            return Err(ApiError::forbidden(
+                "设备已被停用,请联系管理员 (device revoked)",
+            ));
+        };
+        tracing::info!(user = %user.id, device = ?device_id, "login");
+        Ok(Json(LoginResponse {
+            token,
+            me: Me {
+                user_id: user.id,
+                username: user.username,
+                display_name: user.display_name,
+                roles: user.roles,
+                device_id,
+            },
+        }))
+    })
+    .await
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let storage = state.storage().clone();
+    blocking(move || Ok(storage.revoke_session(session.token_hash)?)).await?;
+    Ok(Json(serde_json::json!({ "ok": true })))
+}
+
+pub async fn me(session: Session) -> Json<Me> {
+    Json(Me {
+        user_id: session.user,
+        username: session.username,
+        display_name: session.display_name,
+        roles: session.roles,
+        device_id: session.device,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(edit: impl FnOnce(&mut LoginRequest)) -> LoginRequest {
+        let mut req = LoginRequest {
+            username: "inspector01".into(),
+            password: "cgt-demo-2026".into(),
+            device_name: Some("华为 Mate 60".into()),
+            app_version: Some("0.1.0".into()),
+            device_id: None,
+        };
+        edit(&mut req);
+        req
+    }
+
+    #[test]
+    fn login_shape_table() {
+        let check = |req: LoginRequest, ok: bool| {
+            assert_eq!(check_login(&req).is_ok(), ok, "{req:?}");
+        };
+        check(request(|_| {}), true);
+        check(request(|r| r.device_name = None), true);
+        check(request(|r| r.username.clear()), false);
+        check(request(|r| r.password.clear()), false);
+        check(request(|r| r.password = "p".repeat(2000)), false);
+        check(request(|r| r.device_name = Some("   ".into())), false);
+        check(request(|r| r.device_name = Some("机".repeat(101))), false);
+        check(request(|r| r.app_version = Some("9".repeat(51))), false);
+        check(
+            request(|r| {
+                r.device_name = None;
+                r.device_id = Some(DeviceId::new());
+            }),
+            false,
+        );
+        let device = check_login(&request(|r| r.device_name = Some(" 平板 ".into())))
+            .unwrap()
+            .unwrap();
+        assert_eq!(device.name, "平板");
+    }
+}

@@ -1,0 +1,71 @@
+//! The HTTP API: the router and one module of handlers per area.
+
+mod admin;
+mod auth;
+mod docs;
+mod extract;
+mod limit;
+mod sync;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use cgt_shared::wire::{PULL_PATH, PUSH_PATH, STATUS_PATH};
+use std::any::Any;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+/// The whole HTTP application.
+pub fn app(state: AppState) -> Router {
+    let max_body = state.settings().max_body_bytes;
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/api/v1/auth/login", post(auth::login))
+        .route("/api/v1/auth/logout", post(auth::logout))
+        .route("/api/v1/me", get(auth::me))
+        .route("/api/v1/stats", get(admin::stats))
+        .route("/api/v1/devices", get(admin::devices))
+        .route("/api/v1/devices/{id}/revoke", post(admin::revoke_device))
+        .route("/api/v1/refusals", get(admin::refusals))
+        .route("/api/v1/docs/{id}", get(docs::view))
+        .route(PUSH_PATH, post(sync::push))
+        .route(PULL_PATH, post(sync::pull))
+        .route(STATUS_PATH, post(sync::status))
+        .fallback(|| async { ApiError::not_found("接口不存在 (no such endpoint)") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "请求方法不支持 (method not allowed)",
+            )
+        })
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(
+            max_body,
+            limit::reject_declared_oversize,
+        ))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Runs blocking work (SQLite, argon2, Automerge) on the blocking pool.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(ApiError::internal)?
+}
+
+fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("panic");
+    ApiError::internal(format!("handler panicked: {detail}")).into_response()
+}

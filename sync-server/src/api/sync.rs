@@ -1,0 +1,251 @@
+//! The sync endpoints: push (streamed frames, each committed as soon as it is whole), pull and
+//! status. Bodies are binary wire messages; CPU and database work runs on the blocking pool.
+
+use super::blocking;
+use super::extract::{QueryParams, require_sync_content_type};
+use crate::auth::DeviceSession;
+use crate::clock;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::storage::load_doc;
+use crate::sync::feed::feed_entries;
+use crate::sync::push::{FrameError, process_frame};
+use crate::sync::serve::{doc_update, knows_all};
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use cgt_shared::wire::{
+    self, FrameReader, Limits, Message, PullRequest, PullResponse, PushResponse, StatusRequest,
+    StatusResponse, WireError, decode, encode,
+};
+use futures::StreamExt;
+use serde::Deserialize;
+
+const ZSTD_LEVEL: i32 = 3;
+/// Raw change bytes one pull answer carries at most (at least one document is always sent):
+/// keeps the answer under the decoder's default message limit. The device pulls the rest next.
+const PULL_BUDGET: usize = 6 << 20;
+
+fn wire_limits(max_body: usize) -> Limits {
+    let default = Limits::default();
+    Limits {
+        max_message: default.max_message.min(max_body),
+        ..default
+    }
+}
+
+fn sync_response<M: Message>(message: &M) -> Response {
+    (
+        [(CONTENT_TYPE, wire::CONTENT_TYPE)],
+        encode(message, ZSTD_LEVEL),
+    )
+        .into_response()
+}
+
+impl From<FrameError> for ApiError {
+    fn from(e: FrameError) -> ApiError {
+        match e {
+            FrameError::Wire(e) => e.into(),
+            FrameError::Storage(e) => e.into(),
+        }
+    }
+}
+
+/// A push body opens with a frame length (4 bytes) and the message magic (3 bytes).
+const OPENING: usize = 7;
+
+/// Refuses a body that is not frames of sync messages as soon as its first bytes arrive, rather
+/// than reading whatever it starts with as a (huge) frame length.
+fn check_opening(opening: &[u8]) -> Result<(), ApiError> {
+    match opening.get(4..OPENING) {
+        Some(magic) if magic != b"CGT" => Err(WireError::BadMagic.into()),
+        _ => Ok(()),
+    }
+}
+
+/// Lets a sync request through once its session, parameters and content type are good. A
+/// refused request's body is still read (up to the limit) and discarded before the answer goes
+/// out: a server that stops reading mid-upload makes the client see a reset, not the 401/415.
+async fn admit<T>(
+    checks: Result<T, ApiError>,
+    headers: &HeaderMap,
+    body: Body,
+    max_body: usize,
+) -> Result<(T, Body), ApiError> {
+    match checks.and_then(|t| require_sync_content_type(headers).map(|()| t)) {
+        Ok(t) => Ok((t, body)),
+        Err(error) => {
+            drain(&mut body.into_data_stream(), max_body).await;
+            Err(error)
+        }
+    }
+}
+
+/// Names the caller in the request's log span.
+fn record_caller(caller: &DeviceSession) {
+    let span = tracing::Span::current();
+    span.record("user", caller.session.username.as_str());
+    span.record("device", tracing::field::display(caller.device));
+}
+
+/// Discards up to `budget` more bytes of a body whose request already failed.
+async fn drain(stream: &mut axum::body::BodyDataStream, budget: usize) {
+    let mut left = budget;
+    while let Some(Ok(chunk)) = stream.next().await {
+        if chunk.len() >= left {
+            return;
+        }
+        left -= chunk.len();
+    }
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+pub struct PushQuery {
+    #[serde(default)]
+    pub since: u64,
+}
+
+#[tracing::instrument(skip_all, fields(user, device))]
+pub async fn push(
+    State(state): State<AppState>,
+    caller: Result<DeviceSession, ApiError>,
+    query: Result<QueryParams<PushQuery>, ApiError>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let max_body = state.settings().max_body_bytes;
+    let checks = caller.and_then(|c| query.map(|QueryParams(q)| (c, q)));
+    let ((caller, query), body) = admit(checks, &headers, body, max_body).await?;
+    record_caller(&caller);
+    let limits = wire_limits(max_body);
+    let mut reader = FrameReader::new(limits.max_message);
+    let mut stream = body.into_data_stream();
+    let (mut received, mut frames) = (0usize, 0usize);
+    let (mut outcomes, mut pushed) = (Vec::new(), Vec::new());
+    let mut opening = Vec::with_capacity(OPENING);
+    let receiving = async {
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| {
+                ApiError::bad_request(format!("请求体不完整 (body read failed: {e})"))
+            })?;
+            received += chunk.len();
+            if received > max_body {
+                return Err(ApiError::too_large(max_body));
+            }
+            if opening.len() < OPENING {
+                let take = (OPENING - opening.len()).min(chunk.len());
+                opening.extend_from_slice(&chunk[..take]);
+                check_opening(&opening)?;
+            }
+            reader.feed(&chunk);
+            while let Some(frame) = reader.next_frame()? {
+                let (state, caller) = (state.clone(), caller.clone());
+                let result =
+                    blocking(move || Ok(process_frame(&state, &caller, &frame, &limits)?)).await?;
+                frames += 1;
+                outcomes.extend(result.outcomes);
+                pushed.extend(result.pushed);
+            }
+        }
+        reader.finish().map_err(ApiError::from)
+    }
+    .await;
+    if let Err(error) = receiving {
+        // Read what the client is still sending so that it gets this answer, not a reset.
+        drain(&mut stream, max_body.saturating_sub(received)).await;
+        return Err(error);
+    }
+    tracing::debug!(frames, docs = outcomes.len(), "push stored");
+    let storage = state.storage().clone();
+    let (user, device) = (caller.writer.user, caller.device);
+    blocking(move || {
+        if frames == 0 {
+            storage.touch_device(device, clock::now())?;
+        }
+        let (rows, cursor) = storage.feed(user, query.since)?;
+        Ok(sync_response(&PushResponse {
+            server_time: clock::now(),
+            outcomes,
+            feed: feed_entries(rows, &pushed),
+            cursor,
+        }))
+    })
+    .await
+}
+
+#[tracing::instrument(skip_all, fields(user, device))]
+pub async fn pull(
+    State(state): State<AppState>,
+    caller: Result<DeviceSession, ApiError>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let max_body = state.settings().max_body_bytes;
+    let (caller, body) = admit(caller, &headers, body, max_body).await?;
+    record_caller(&caller);
+    let body = axum::body::to_bytes(body, max_body)
+        .await
+        .map_err(|_| ApiError::too_large(max_body))?;
+    let limits = wire_limits(max_body);
+    let storage = state.storage().clone();
+    let user = caller.writer.user;
+    blocking(move || {
+        let request: PullRequest = decode(&body, &limits)?;
+        let docs = storage.read(|c| {
+            let (mut docs, mut bytes) = (Vec::new(), 0usize);
+            for want in &request.wants {
+                if bytes >= PULL_BUDGET {
+                    break;
+                }
+                let Some(row) = load_doc(c, want.id, user)?.filter(|r| r.doc.readable) else {
+                    continue;
+                };
+                match doc_update(want.id, &row.doc, &want.have) {
+                    Ok(update) => {
+                        bytes += update.changes.len();
+                        docs.push(update);
+                    }
+                    Err(e) => {
+                        tracing::error!(doc = %want.id, error = %e, "stored document does not load")
+                    }
+                }
+            }
+            Ok(docs)
+        })?;
+        Ok(sync_response(&PullResponse { docs }))
+    })
+    .await
+}
+
+#[tracing::instrument(skip_all, fields(user, device))]
+pub async fn status(
+    State(state): State<AppState>,
+    caller: Result<DeviceSession, ApiError>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let max_body = state.settings().max_body_bytes;
+    let (caller, body) = admit(caller, &headers, body, max_body).await?;
+    record_caller(&caller);
+    let body = axum::body::to_bytes(body, max_body)
+        .await
+        .map_err(|_| ApiError::too_large(max_body))?;
+    let limits = wire_limits(max_body);
+    let storage = state.storage().clone();
+    let user = caller.writer.user;
+    blocking(move || {
+        let request: StatusRequest = decode(&body, &limits)?;
+        let stored = storage.read(|c| {
+            let mut stored = Vec::with_capacity(request.docs.len());
+            for entry in &request.docs {
+                let row = load_doc(c, entry.id, user)?.filter(|r| r.doc.readable);
+                stored.push(row.is_some_and(|r| knows_all(&r.doc, &entry.heads).unwrap_or(false)));
+            }
+            Ok(stored)
+        })?;
+        Ok(sync_response(&StatusResponse { stored }))
+    })
+    .await
+}

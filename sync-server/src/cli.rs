@@ -1,0 +1,278 @@
+//! The command line: `serve`, `seed-demo` and `add-user`, with layered configuration.
+
+use crate::settings::{DEFAULT_DATA_DIR, DEFAULT_LISTEN, ENV_VARS, Layer, Settings};
+use crate::storage::Storage;
+use crate::{demo, launch};
+use anyhow::Context;
+use cgt_shared::Role;
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cgt-server",
+    version,
+    about = "城管通 sync server: stores case reports from field devices and syncs them.",
+    after_long_help = config_help()
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the HTTP API until Ctrl-C or SIGTERM.
+    ///
+    /// Prints `cgt-server listening on http://ADDR` on stdout once bound (with the real port
+    /// when listening on port 0), then the demo logins in demo mode. Logs go to stderr.
+    #[command(after_long_help = config_help())]
+    Serve(ServeArgs),
+    /// Write the demo city (苏州市姑苏区) and its logins into a database that has no users yet.
+    #[command(after_long_help = config_help())]
+    SeedDemo(Location),
+    /// Create a user account.
+    #[command(after_long_help = config_help())]
+    AddUser(AddUserArgs),
+}
+
+/// Which configuration and database to use.
+#[derive(Debug, Args)]
+struct Location {
+    /// TOML configuration file (keys: listen, data_dir, demo, max_body_bytes, token_ttl_days,
+    /// categories_file).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Folder of the database file cgt.sqlite3 (created if missing) [default: ./data].
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    location: Location,
+    /// Address to listen on, e.g. 0.0.0.0:8080; port 0 picks a free port [default: 127.0.0.1:8080].
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<SocketAddr>,
+    /// Seed the demo city on start if the database has no users, and print the demo logins.
+    #[arg(long)]
+    demo: bool,
+}
+
+#[derive(Debug, Args)]
+struct AddUserArgs {
+    #[command(flatten)]
+    location: Location,
+    /// Login name: lower-case letters, digits, `.`, `_`, `-`.
+    #[arg(long)]
+    username: String,
+    /// Password, at least 8 characters.
+    #[arg(long)]
+    password: String,
+    /// Name shown in the apps, e.g. 张伟.
+    #[arg(long)]
+    display_name: String,
+    /// Comma-separated roles: inspector, operator, shift_leader, dispatcher,
+    /// department_handler, patrol_supervisor, leader, admin.
+    #[arg(long, value_delimiter = ',', required = true, value_parser = parse_role)]
+    roles: Vec<Role>,
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text.trim()).ok_or_else(|| {
+        let known: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        format!("unknown role {text:?} (one of: {})", known.join(", "))
+    })
+}
+
+fn config_help() -> String {
+    let mut help = format!(
+        "Configuration, each layer overriding the one before:\n  \
+         1. defaults: listen = {DEFAULT_LISTEN}, data_dir = {DEFAULT_DATA_DIR}, demo = false,\n     \
+         max_body_bytes = 16777216 (16 MiB), token_ttl_days = 30, categories_file = built-in table\n  \
+         2. the TOML file given with --config (same keys; relative paths are relative to the file)\n  \
+         3. environment variables:\n"
+    );
+    for (var, key) in ENV_VARS {
+        help.push_str(&format!("       {var:<22} overrides {key}\n"));
+    }
+    help.push_str(
+        "  4. command-line flags\n\n\
+         Example config:\n  \
+         listen = \"0.0.0.0:8080\"\n  data_dir = \"/var/lib/cgt\"\n  token_ttl_days = 14\n\n\
+         Logging: RUST_LOG (e.g. RUST_LOG=debug, default info), written to stderr.",
+    );
+    help
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match cli.command {
+        Command::Serve(args) => serve(args),
+        Command::SeedDemo(location) => seed_demo(location),
+        Command::AddUser(args) => add_user(args),
+    }
+}
+
+fn settings(location: Location, flags: Layer) -> anyhow::Result<Settings> {
+    let flags = Layer {
+        data_dir: location.data_dir,
+        ..flags
+    };
+    Ok(Settings::load(location.config.as_deref(), flags)?)
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let settings = settings(
+        args.location,
+        Layer {
+            listen: args.listen,
+            demo: args.demo.then_some(true),
+            ..Layer::default()
+        },
+    )?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(settings.listen)
+            .await
+            .with_context(|| format!("无法监听 {} (cannot bind)", settings.listen))?;
+        announce(listener.local_addr()?, settings.demo)?;
+        launch(settings, listener, shutdown_signal()).await
+    })
+}
+
+fn announce(addr: SocketAddr, demo_mode: bool) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "cgt-server listening on http://{addr}")?;
+    if demo_mode {
+        writeln!(
+            out,
+            "演示账号 (demo logins), 密码 (password): {}",
+            demo::DEMO_PASSWORD
+        )?;
+        for (username, name, role) in demo::logins() {
+            writeln!(out, "  {username:<12} {:<6} {name}", role.label())?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+fn seed_demo(location: Location) -> anyhow::Result<()> {
+    let settings = settings(location, Layer::default())?;
+    let storage = Storage::open(&settings.data_dir)?;
+    match demo::seed(&storage)? {
+        Some(s) => println!(
+            "演示城市已写入 (demo city seeded) {}: {} 个用户, {} 个部门, {} 个单元网格, {} 个工作网格, {} 个部件",
+            settings.data_dir.display(),
+            s.users,
+            s.departments,
+            s.unit_grids,
+            s.work_grids,
+            s.components
+        ),
+        None => println!(
+            "数据库已有用户,未写入演示数据 (database {} already has users; nothing seeded)",
+            settings.data_dir.display()
+        ),
+    }
+    Ok(())
+}
+
+fn add_user(args: AddUserArgs) -> anyhow::Result<()> {
+    let settings = settings(args.location, Layer::default())?;
+    let id = crate::create_user(
+        &settings,
+        &args.username,
+        &args.display_name,
+        &args.password,
+        &args.roles,
+    )?;
+    println!("已创建用户 (user created) {} {id}", args.username);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn roles_parse_from_a_list() {
+        let cli = Cli::try_parse_from([
+            "cgt-server",
+            "add-user",
+            "--username",
+            "u",
+            "--password",
+            "p",
+            "--display-name",
+            "n",
+            "--roles",
+            "inspector,admin",
+        ])
+        .unwrap();
+        let Command::AddUser(args) = cli.command else {
+            panic!("not add-user");
+        };
+        assert_eq!(args.roles, vec![Role::Inspector, Role::Admin]);
+        assert!(
+            Cli::try_parse_from([
+                "cgt-server",
+                "add-user",
+                "--username",
+                "u",
+                "--password",
+                "p",
+                "--display-name",
+                "n",
+                "--roles",
+                "root",
+            ])
+            .is_err()
+        );
+    }
+}

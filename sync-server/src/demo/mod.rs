@@ -1,0 +1,118 @@
+//! The demo city: 苏州市姑苏区 (county 320508) with streets, communities, unit and work grids,
+//! departments, about 5,000 components and one login per role, all generated deterministically.
+//! Seeded by `serve --demo` into a database without users, and by `seed-demo`.
+
+mod city;
+mod names;
+
+use city::build_city;
+
+use crate::auth::password::{self, HashError};
+use crate::clock;
+use crate::storage::{CitySeed, CitySummary, NewUser, Storage, StorageError, WorkGridRow};
+use cgt_shared::{Role, UserId};
+use std::collections::HashMap;
+use thiserror::Error;
+
+/// The password of every demo login.
+pub const DEMO_PASSWORD: &str = "cgt-demo-2026";
+
+#[derive(Debug, Error)]
+pub enum DemoError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error(transparent)]
+    Hash(#[from] HashError),
+}
+
+/// The demo logins: username, display name, role.
+pub fn logins() -> Vec<(String, String, Role)> {
+    build_city()
+        .people
+        .into_iter()
+        .map(|p| (p.username, p.display_name, p.role))
+        .collect()
+}
+
+/// Seeds the demo city unless the database already has users; returns what was written.
+pub(crate) fn seed(storage: &Storage) -> Result<Option<CitySummary>, DemoError> {
+    if storage.user_count()? > 0 {
+        return Ok(None);
+    }
+    let city = build_city();
+    let now = clock::now();
+    let mut ids: HashMap<String, UserId> = HashMap::new();
+    let mut users = Vec::with_capacity(city.people.len());
+    for person in &city.people {
+        ids.insert(person.username.clone(), person.id);
+        users.push(NewUser {
+            id: person.id,
+            username: person.username.clone(),
+            display_name: person.display_name.clone(),
+            password_hash: password::hash(DEMO_PASSWORD)?,
+            roles: vec![person.role],
+            department_id: person.department,
+            created_at: now,
+        });
+    }
+    let work_grids = city
+        .work_grids
+        .iter()
+        .map(|(grid, inspector)| WorkGridRow {
+            inspector: ids.get(inspector).copied(),
+            ..grid.clone()
+        })
+        .collect();
+    Ok(storage.seed_city(CitySeed {
+        departments: city.departments,
+        users,
+        work_grids,
+        unit_grids: city.unit_grids,
+        components: city.components,
+    })?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeding_writes_the_city_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Storage::open(dir.path()).unwrap();
+        let summary = seed(&storage)
+            .unwrap()
+            .expect("an empty database is seeded");
+        assert_eq!(
+            summary,
+            CitySummary {
+                departments: 10,
+                users: 21,
+                work_grids: 12,
+                unit_grids: 432,
+                components: 5_000,
+            }
+        );
+        assert_eq!(
+            seed(&storage).unwrap(),
+            None,
+            "a second seed writes nothing"
+        );
+        let inspector = storage.find_user("inspector07").unwrap().unwrap();
+        assert_eq!(inspector.roles, vec![Role::Inspector]);
+        assert!(password::verify(DEMO_PASSWORD, &inspector.password_hash));
+        let names: Vec<String> = logins().into_iter().map(|l| l.0).collect();
+        for expected in [
+            "admin",
+            "operator1",
+            "shiftlead1",
+            "dispatcher1",
+            "handler3",
+            "supervisor1",
+            "leader1",
+            "inspector12",
+        ] {
+            assert!(names.iter().any(|n| n == expected), "{expected}");
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! Schema migrations: `.sql` files embedded at build time, applied in order, each once.
+//!
+//! A shipped migration is never edited; a change to the schema is a new file.
+
+use super::StorageError;
+use rusqlite::{Connection, TransactionBehavior};
+
+/// `(version, name, sql)` in the order they apply.
+pub const MIGRATIONS: &[(u32, &str, &str)] = &[
+    (
+        1,
+        "accounts",
+        include_str!("../../migrations/0001_accounts.sql"),
+    ),
+    (
+        2,
+        "documents",
+        include_str!("../../migrations/0002_documents.sql"),
+    ),
+    (
+        3,
+        "reference",
+        include_str!("../../migrations/0003_reference.sql"),
+    ),
+];
+
+/// Applies every migration not yet recorded in `schema_migrations`, all in one transaction.
+/// Returns the versions it applied.
+pub fn apply(conn: &mut Connection) -> Result<Vec<u32>, StorageError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    INTEGER PRIMARY KEY,
+            name       TEXT NOT NULL,
+            applied_at INTEGER NOT NULL
+        )",
+    )?;
+    let current: u32 = tx.query_row(
+        "SELECT coalesce(max(version), 0) FROM schema_migrations",
+        [],
+        |r| r.get(0),
+    )?;
+    let known = MIGRATIONS.last().map_or(0, |m| m.0);
+    if current > known {
+        return Err(StorageError::SchemaTooNew {
+            found: current,
+            known,
+        });
+    }
+    let mut applied = Vec::new();
+    for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        tx.execute_batch(sql)
+            .map_err(|source| StorageError::Migration { version, source })?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            (version, name, crate::clock::now().millis()),
+        )?;
+        applied.push(version);
+    }
+    tx.commit()?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "applied database migrations");
+    }
+    Ok(applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn migrations_apply_to_an_empty_database_and_are_idempotent() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        assert_eq!(apply(&mut conn).unwrap(), vec![1, 2, 3]);
+        let first = tables(&conn);
+        for expected in [
+            "components",
+            "departments",
+            "devices",
+            "doc_readers",
+            "docs",
+            "meta",
+            "refusals",
+            "schema_migrations",
+            "sessions",
+            "unit_grids",
+            "users",
+            "work_grids",
+        ] {
+            assert!(first.iter().any(|t| t == expected), "missing {expected}");
+        }
+        assert_eq!(apply(&mut conn).unwrap(), Vec::<u32>::new());
+        assert_eq!(tables(&conn), first);
+    }
+
+    #[test]
+    fn versions_are_consecutive_from_one() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.0 as usize, i + 1, "{}", m.1);
+        }
+    }
+
+    #[test]
+    fn a_newer_database_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        apply(&mut conn).unwrap();
+        conn.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)",
+            [],
+        )
+        .unwrap();
+        assert!(matches!(
+            apply(&mut conn),
+            Err(StorageError::SchemaTooNew { found: 99, .. })
+        ));
+    }
+}

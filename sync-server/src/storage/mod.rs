@@ -1,0 +1,206 @@
+//! Storage: one SQLite file (WAL, `synchronous=FULL`) behind a small API.
+//!
+//! Reads run on pooled connections; every write goes through one writer thread that commits
+//! the jobs waiting at that moment in a single transaction (group commit), so many devices
+//! share one fsync and nothing is acknowledged before it is durable. The methods are
+//! blocking: async callers run them on the blocking pool. Another backend (PostgreSQL) would
+//! implement the same methods.
+
+pub mod accounts;
+mod codec;
+mod docs;
+mod migrate;
+mod reference;
+mod stats;
+mod writer;
+
+pub use accounts::{DeviceLogin, DeviceRecord, LoginOutcome, LoginRecord, NewUser, SessionRecord};
+pub use docs::{DocWrite, FeedRow, RefusalRecord, StoredDoc, load_doc};
+pub use reference::{CitySeed, CitySummary, ComponentRow, DepartmentRow, UnitGridRow, WorkGridRow};
+pub use stats::Stats;
+
+use automerge::ActorId;
+use rusqlite::{Connection, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+use thiserror::Error;
+use writer::WriterHandle;
+
+/// The database file inside the data directory.
+pub const DB_FILE: &str = "cgt.sqlite3";
+/// Idle read connections kept for reuse.
+const MAX_IDLE_READERS: usize = 64;
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Error)]
+pub enum StorageError {
+    #[error("数据库错误 (sqlite: {0})")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("无法创建数据目录 {path} ({source})")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("数据库迁移 {version} 失败 ({source})")]
+    Migration {
+        version: u32,
+        source: rusqlite::Error,
+    },
+    #[error("数据库版本 {found} 比本程序 ({known}) 新,请升级服务器 (database schema is newer)")]
+    SchemaTooNew { found: u32, known: u32 },
+    #[error("数据库中的数据无效 ({0})")]
+    Corrupt(String),
+    #[error("用户名已存在: {0}")]
+    UsernameTaken(String),
+    #[error("数据库写入未完成 (write aborted: the writer stopped or its transaction failed)")]
+    WriterGone,
+    #[error("提交失败 (commit failed: {0})")]
+    Commit(String),
+}
+
+/// Handle to the database; cheap to clone.
+#[derive(Clone)]
+pub struct Storage {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    readers: Mutex<Vec<Connection>>,
+    writer: WriterHandle,
+    server_actor: ActorId,
+}
+
+impl Storage {
+    /// Opens (creating if needed) `<data_dir>/cgt.sqlite3` and applies pending migrations.
+    pub fn open(data_dir: &Path) -> Result<Storage, StorageError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StorageError::DataDir {
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
+        let path = data_dir.join(DB_FILE);
+        let mut conn = connect(&path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        migrate::apply(&mut conn)?;
+        let server_actor = server_actor(&conn)?;
+        Ok(Storage {
+            inner: Arc::new(Inner {
+                path,
+                readers: Mutex::new(Vec::new()),
+                writer: WriterHandle::spawn(conn)?,
+                server_actor,
+            }),
+        })
+    }
+
+    /// The Automerge actor of this server: every workflow event it writes carries it.
+    pub fn server_actor(&self) -> &ActorId {
+        &self.inner.server_actor
+    }
+
+    /// Runs `f` on a read connection (a pooled one, or a new one when all are busy).
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StorageError>,
+    ) -> Result<T, StorageError> {
+        let pooled = self
+            .inner
+            .readers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        let conn = match pooled {
+            Some(conn) => conn,
+            None => connect(&self.inner.path)?,
+        };
+        let result = f(&conn);
+        let mut idle = self
+            .inner
+            .readers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if idle.len() < MAX_IDLE_READERS {
+            idle.push(conn);
+        }
+        result
+    }
+
+    /// Runs `f` inside the writer's next group transaction and returns once that is committed.
+    /// An error from `f` rolls back `f`'s writes only.
+    pub fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StorageError> + Send + 'static,
+    ) -> Result<T, StorageError> {
+        self.inner.writer.run(f)
+    }
+}
+
+/// Opens a connection with the settings every connection needs.
+fn connect(path: &Path) -> Result<Connection, StorageError> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+/// The server's actor id, created on first start and kept in `meta`.
+fn server_actor(conn: &Connection) -> Result<ActorId, StorageError> {
+    const KEY: &str = "server_actor";
+    let existing: Option<Vec<u8>> = conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [KEY], |r| r.get(0))
+        .optional()?;
+    let bytes = match existing {
+        Some(bytes) => bytes,
+        None => {
+            let fresh = uuid::Uuid::new_v4().as_bytes().to_vec();
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                (KEY, &fresh),
+            )?;
+            fresh
+        }
+    };
+    Ok(ActorId::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_server_actor_survives_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Storage::open(dir.path()).unwrap().server_actor().clone();
+        let second = Storage::open(dir.path()).unwrap().server_actor().clone();
+        assert_eq!(first, second);
+    }
+
+    #[test]
+    fn a_failing_write_rolls_back_only_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Storage::open(dir.path()).unwrap();
+        let put = |key: &'static str, fail: bool| {
+            storage.write(move |c| {
+                c.execute("INSERT INTO meta (key, value) VALUES (?1, x'00')", [key])?;
+                if fail {
+                    Err(StorageError::Corrupt("test".into()))
+                } else {
+                    Ok(())
+                }
+            })
+        };
+        assert!(put("kept", false).is_ok());
+        assert!(put("dropped", true).is_err());
+        let keys: Vec<String> = storage
+            .read(|c| {
+                let mut stmt = c.prepare("SELECT key FROM meta ORDER BY key")?;
+                let rows = stmt.query_map([], |r| r.get(0))?;
+                Ok(rows.collect::<Result<_, _>>()?)
+            })
+            .unwrap();
+        assert_eq!(keys, vec!["kept", "server_actor"]);
+    }
+}

@@ -1,0 +1,124 @@
+//! One push frame end to end: decode it, lock its documents, merge each against the stored
+//! copy, commit everything (one storage job, so one shared fsync), then release the locks.
+//! Blocking: runs on the blocking pool.
+
+use super::merge::{Existing, MergeContext, Merged, merge_guarded};
+use crate::auth::DeviceSession;
+use crate::clock;
+use crate::state::AppState;
+use crate::storage::{DocWrite, StorageError, StoredDoc, load_doc};
+use cgt_shared::DocId;
+use cgt_shared::wire::{DocOutcome, Head, Limits, PushFrame, WireError, decode};
+use std::collections::HashMap;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum FrameError {
+    #[error(transparent)]
+    Wire(#[from] WireError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// The committed result of one frame.
+#[derive(Debug, Default)]
+pub struct FrameResult {
+    /// One per pushed document, in order.
+    pub outcomes: Vec<DocOutcome>,
+    /// Documents stored or already stored, with the device's heads (for the feed).
+    pub pushed: Vec<(DocId, Vec<Head>)>,
+}
+
+pub fn process_frame(
+    state: &AppState,
+    caller: &DeviceSession,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<FrameResult, FrameError> {
+    let frame: PushFrame = decode(bytes, limits)?;
+    let now = clock::now();
+    let storage = state.storage();
+    let cx = MergeContext {
+        writer: caller.writer,
+        role: caller.role,
+        server_actor: storage.server_actor(),
+        table: state.table(),
+        now,
+    };
+    let _locked = state.locks().lock_all(frame.docs.iter().map(|d| d.id));
+    let mut result = FrameResult::default();
+    let mut writes = Vec::new();
+    // Documents stored earlier in this frame, not yet committed.
+    let mut pending: HashMap<DocId, StoredDoc> = HashMap::new();
+    storage.read(|conn| {
+        for push in &frame.docs {
+            let existing = match pending.get(&push.id) {
+                Some(doc) => Some(doc.clone()),
+                None => load_doc(conn, push.id, caller.writer.user)?.map(|row| row.doc),
+            };
+            let merged = merge_guarded(
+                existing.as_ref().map(|d| Existing {
+                    bytes: &d.bytes,
+                    owner: d.owner,
+                    readable: d.readable,
+                }),
+                push,
+                &cx,
+            );
+            let outcome = match merged {
+                Merged::Unchanged { device_heads } => {
+                    result.pushed.push((push.id, device_heads));
+                    DocOutcome::Stored
+                }
+                Merged::MissingDeps => DocOutcome::MissingDeps,
+                Merged::Refused {
+                    status,
+                    reason,
+                    changes,
+                } => {
+                    tracing::warn!(doc = %push.id, user = %caller.writer.user, status, %reason, "push refused");
+                    writes.push(DocWrite::Refusal {
+                        doc: push.id,
+                        status,
+                        reason: reason.clone(),
+                        changes,
+                    });
+                    DocOutcome::Refused { status, reason }
+                }
+                Merged::Stored {
+                    bytes,
+                    heads,
+                    device_heads,
+                    owner,
+                    answered,
+                } => {
+                    if answered > 0 {
+                        tracing::info!(doc = %push.id, answered, "answered device commands");
+                    }
+                    pending.insert(
+                        push.id,
+                        StoredDoc {
+                            bytes: bytes.clone(),
+                            owner,
+                            heads: heads.clone(),
+                            received_at: existing.map_or(now, |d| d.received_at),
+                            readable: true,
+                        },
+                    );
+                    writes.push(DocWrite::Store {
+                        id: push.id,
+                        bytes,
+                        heads,
+                        owner,
+                    });
+                    result.pushed.push((push.id, device_heads));
+                    DocOutcome::Stored
+                }
+            };
+            result.outcomes.push(outcome);
+        }
+        Ok(())
+    })?;
+    storage.commit_push(caller.writer.user, caller.device, writes, now)?;
+    Ok(result)
+}
