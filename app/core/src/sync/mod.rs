@@ -1,7 +1,7 @@
 //! Sync with the server: resume a push whose answer was lost, push every unacknowledged
 //! document in one request, pull what the feed says the device lacks, then move the cursor.
 //!
-//! Round trips: 1 push, +1 pull if the feed lists anything the device lacks (+1 per further
+//! Round trips: 1 push (+1 per further 24 MiB of stored changes), +1 pull if the feed lists anything the device lacks (+1 per further
 //! ~6 MB the server holds back to keep its answers small), +1 status after an interrupted push,
 //! +1 push again if the server lacked the base of some document. The decisions are pure
 //! (`cgt_shared::plan`, [`outgoing`], [`incoming`]); this module does the I/O.
@@ -31,6 +31,11 @@ use std::collections::{HashMap, HashSet};
 /// on edits for about 4× the CPU (~20 ms a frame on a desktop core); level 19 saves another 1 %
 /// for 4× more again. Bytes over a weak uplink cost the inspector more than milliseconds of CPU.
 const ZSTD_LEVEL: i32 = 17;
+
+/// Stored document bytes one push request carries at most. Changes compress about 8× (see
+/// `examples/frame_compression.rs`), so even a poorly compressing backlog stays well under the
+/// server's default 16 MiB body limit; a larger backlog goes out in several pushes.
+const MAX_PUSH_BYTES: usize = 24 << 20;
 
 impl Client {
     /// One sync. On failure the reason is stored, so `pending()` shows it, and nothing is lost:
@@ -70,9 +75,15 @@ impl Client {
         let store = &self.inner.store;
         self.resolve_doubt(http).await?;
         let cursor = store.read(settings::cursor)?;
-        let mut answer = self.push(http, cursor, report).await?;
-        if answer.outcomes.contains(&DocOutcome::MissingDeps) {
-            answer = self.push(http, cursor, report).await?;
+        let (mut answer, mut more) = self.push(http, cursor, report).await?;
+        let mut retried = false;
+        loop {
+            let missing = answer.outcomes.contains(&DocOutcome::MissingDeps);
+            if !more && (!missing || retried) {
+                break;
+            }
+            retried |= missing;
+            (answer, more) = self.push(http, cursor, report).await?;
         }
 
         let local: HashMap<_, _> = store
@@ -133,18 +144,25 @@ impl Client {
             .write(|tx| record::status(tx, &asked, &answer))
     }
 
-    /// Pushes every pending document (none: this only fetches the feed).
+    /// Pushes pending documents, up to [`MAX_PUSH_BYTES`] of them (none: this only fetches the
+    /// feed). Returns the answer and whether documents remain for another push.
     async fn push(
         &self,
         http: &mut Http<'_>,
         cursor: u64,
         report: &mut SyncReport,
-    ) -> Result<PushResponse, ClientError> {
+    ) -> Result<(PushResponse, bool), ClientError> {
         let store = &self.inner.store;
-        let push = store.read(|conn| {
+        let (push, more) = store.read(|conn| {
+            let selected = outgoing::select(&docs::sync_metas(conn)?);
             let mut candidates = Vec::new();
-            for id in outgoing::select(&docs::sync_metas(conn)?) {
+            let mut bytes = 0;
+            for &id in &selected {
+                if bytes >= MAX_PUSH_BYTES {
+                    break;
+                }
                 if let Some(row) = docs::get(conn, id)? {
+                    bytes += row.bytes.len();
                     candidates.push(outgoing::Candidate {
                         id,
                         doc: row.load()?,
@@ -152,7 +170,8 @@ impl Client {
                     });
                 }
             }
-            Ok(outgoing::build(candidates, DEFAULT_FRAME_BYTES))
+            let more = candidates.len() < selected.len();
+            Ok((outgoing::build(candidates, DEFAULT_FRAME_BYTES), more))
         })?;
         store.write(|tx| docs::set_in_doubt(tx, &push.sent))?;
         let body = outgoing::body(&push.frames, ZSTD_LEVEL);
@@ -178,7 +197,7 @@ impl Client {
                     .push((entry.id, record::refusal_message(*status, reason))),
             }
         }
-        Ok(answer)
+        Ok((answer, more))
     }
 }
 
