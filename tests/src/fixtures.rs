@@ -2,7 +2,10 @@
 //! failing test can be replayed.
 
 use cgt_client::NewReport;
-use cgt_shared::{CategoryTable, ComponentId, CountyCode, GridCode, Kind, Position};
+use cgt_shared::{
+    CategoryTable, ComponentId, CountyCode, DeviceId, GridCode, Kind, Position, Report, Timestamp,
+    UserId,
+};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -56,4 +59,9 @@ pub fn new_report(rng: &mut impl Rng) -> NewReport {
         photos: Vec::new(),
         self_handled: rng.random_bool(0.1),
     }
+}
+
+/// A whole report made by `user` on `device`, as a crafted client would build it by hand.
+pub fn report_by(user: UserId, device: DeviceId, seed: u64) -> Report {
+    new_report(&mut rng(seed)).into_report(user, device, Timestamp(1_790_000_000_000))
 }

@@ -9,9 +9,9 @@ use cgt_client::ClientError;
 use cgt_shared::doc::workflow::{EventKind, WorkflowEvent, append_event};
 use cgt_shared::doc::{device_actor, new_report_doc, report_part};
 use cgt_shared::wire::{self, DocOutcome};
-use cgt_shared::{DocId, Report, Timestamp};
+use cgt_shared::{Report, Timestamp};
 use cgt_tests::admin::Admin;
-use cgt_tests::fixtures::{DEMO_PASSWORD, new_report, rng};
+use cgt_tests::fixtures::{self, DEMO_PASSWORD, new_report, rng};
 use cgt_tests::raw::{self, Login};
 use cgt_tests::server_process::ServerProcess;
 use common::*;
@@ -22,22 +22,7 @@ async fn device(url: &str, user: &str, name: &str) -> anyhow::Result<Login> {
 }
 
 fn report_by(login: &Login, seed: u64) -> Report {
-    let n = new_report(&mut rng(seed));
-    Report {
-        id: DocId::new(),
-        kind: n.kind,
-        class: n.class,
-        subclass: n.subclass,
-        description: n.description,
-        position: n.position,
-        unit_grid: n.unit_grid,
-        component_id: n.component_id,
-        photos: n.photos,
-        reporter: login.user_id,
-        device: login.device_id.expect("field device"),
-        device_time: Timestamp(1_790_000_000_000),
-        self_handled: false,
-    }
+    fixtures::report_by(login.user_id, login.device_id.expect("field device"), seed)
 }
 
 fn refused(outcome: &DocOutcome) -> (u16, String) {

@@ -6,29 +6,14 @@ mod common;
 use cgt_shared::doc::new_report_doc;
 use cgt_shared::wire::{self, DocOutcome, DocPush, PushFrame};
 use cgt_shared::{DocId, Report, Timestamp};
-use cgt_tests::fixtures::{DEMO_PASSWORD, new_report, rng};
+use cgt_tests::fixtures::{DEMO_PASSWORD, report_by, rng};
 use cgt_tests::raw;
 use cgt_tests::server_process::ServerProcess;
 use common::*;
 use rand::Rng;
 
 fn valid_body(user: &raw::Login) -> Vec<u8> {
-    let n = new_report(&mut rng(5));
-    let report = Report {
-        id: DocId::new(),
-        kind: n.kind,
-        class: n.class,
-        subclass: n.subclass,
-        description: n.description,
-        position: n.position,
-        unit_grid: n.unit_grid,
-        component_id: n.component_id,
-        photos: Vec::new(),
-        reporter: user.user_id,
-        device: user.device_id.expect("device"),
-        device_time: Timestamp(1_790_000_000_000),
-        self_handled: false,
-    };
+    let report = report_by(user.user_id, user.device_id.expect("device"), 5);
     let frame = PushFrame {
         docs: vec![DocPush {
             id: report.id,

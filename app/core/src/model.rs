@@ -101,7 +101,7 @@ pub struct LastSync {
 
 impl NewReport {
     /// The full report, made by `reporter` on `device` at `now`.
-    pub(crate) fn into_report(self, reporter: UserId, device: DeviceId, now: Timestamp) -> Report {
+    pub fn into_report(self, reporter: UserId, device: DeviceId, now: Timestamp) -> Report {
         Report {
             id: DocId::new(),
             kind: self.kind,

@@ -83,6 +83,21 @@ async fn admit<T>(
     }
 }
 
+/// An admitted request's whole body, within the limit (pull and status are small).
+async fn whole_body(
+    caller: Result<DeviceSession, ApiError>,
+    headers: &HeaderMap,
+    body: Body,
+    max_body: usize,
+) -> Result<(DeviceSession, axum::body::Bytes), ApiError> {
+    let (caller, body) = admit(caller, headers, body, max_body).await?;
+    record_caller(&caller);
+    let bytes = axum::body::to_bytes(body, max_body)
+        .await
+        .map_err(|_| ApiError::too_large(max_body))?;
+    Ok((caller, bytes))
+}
+
 /// Names the caller in the request's log span.
 fn record_caller(caller: &DeviceSession) {
     let span = tracing::Span::current();
@@ -183,11 +198,7 @@ pub async fn pull(
     body: Body,
 ) -> Result<Response, ApiError> {
     let max_body = state.settings().max_body_bytes;
-    let (caller, body) = admit(caller, &headers, body, max_body).await?;
-    record_caller(&caller);
-    let body = axum::body::to_bytes(body, max_body)
-        .await
-        .map_err(|_| ApiError::too_large(max_body))?;
+    let (caller, body) = whole_body(caller, &headers, body, max_body).await?;
     let limits = wire_limits(max_body);
     let storage = state.storage().clone();
     let user = caller.writer.user;
@@ -227,11 +238,7 @@ pub async fn status(
     body: Body,
 ) -> Result<Response, ApiError> {
     let max_body = state.settings().max_body_bytes;
-    let (caller, body) = admit(caller, &headers, body, max_body).await?;
-    record_caller(&caller);
-    let body = axum::body::to_bytes(body, max_body)
-        .await
-        .map_err(|_| ApiError::too_large(max_body))?;
+    let (caller, body) = whole_body(caller, &headers, body, max_body).await?;
     let limits = wire_limits(max_body);
     let storage = state.storage().clone();
     let user = caller.writer.user;
