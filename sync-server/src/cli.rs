@@ -43,7 +43,7 @@ enum Command {
 #[derive(Debug, Args)]
 struct Location {
     /// TOML configuration file (keys: listen, data_dir, demo, max_body_bytes, token_ttl_days,
-    /// categories_file).
+    /// categories_file, max_photo_bytes).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Folder of the database file cgt.sqlite3 (created if missing) [default: ./data].
@@ -93,7 +93,8 @@ fn config_help() -> String {
     let mut help = format!(
         "Configuration, each layer overriding the one before:\n  \
          1. defaults: listen = {DEFAULT_LISTEN}, data_dir = {DEFAULT_DATA_DIR}, demo = false,\n     \
-         max_body_bytes = 16777216 (16 MiB), token_ttl_days = 30, categories_file = built-in table\n  \
+         max_body_bytes = 16777216 (16 MiB), token_ttl_days = 30, categories_file = built-in table,\n     \
+         max_photo_bytes = 8388608 (8 MiB, the largest photo a device may upload)\n  \
          2. the TOML file given with --config (same keys; relative paths are relative to the file)\n  \
          3. environment variables:\n"
     );

@@ -10,6 +10,8 @@ pub mod cli;
 mod clock;
 pub mod demo;
 mod error;
+mod photos;
+pub mod reference;
 pub mod settings;
 mod state;
 mod storage;

@@ -10,9 +10,11 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA_DIR: &str = "./data";
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 << 20;
 pub const DEFAULT_TOKEN_TTL_DAYS: u32 = 30;
+pub const DEFAULT_MAX_PHOTO_BYTES: u64 = 8 << 20;
 const MIN_BODY_BYTES: usize = 1 << 10;
 const MAX_BODY_BYTES: usize = 1 << 30;
 const MAX_TOKEN_TTL_DAYS: u32 = 3650;
+const MAX_PHOTO_BYTES: u64 = 1 << 30;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
@@ -28,6 +30,8 @@ pub struct Settings {
     pub token_ttl_days: u32,
     /// A city's own category table (same TOML format as the built-in one).
     pub categories_file: Option<PathBuf>,
+    /// Largest photo accepted for upload, in bytes; devices are told before they send any.
+    pub max_photo_bytes: u64,
 }
 
 impl Default for Settings {
@@ -39,6 +43,7 @@ impl Default for Settings {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             token_ttl_days: DEFAULT_TOKEN_TTL_DAYS,
             categories_file: None,
+            max_photo_bytes: DEFAULT_MAX_PHOTO_BYTES,
         }
     }
 }
@@ -83,6 +88,7 @@ pub struct Layer {
     pub max_body_bytes: Option<usize>,
     pub token_ttl_days: Option<u32>,
     pub categories_file: Option<PathBuf>,
+    pub max_photo_bytes: Option<u64>,
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -102,13 +108,14 @@ pub enum ConfigError {
 }
 
 /// The environment variables read, with what each overrides.
-pub const ENV_VARS: [(&str, &str); 6] = [
+pub const ENV_VARS: [(&str, &str); 7] = [
     ("CGT_LISTEN", "listen"),
     ("CGT_DATA_DIR", "data_dir"),
     ("CGT_DEMO", "demo"),
     ("CGT_MAX_BODY_BYTES", "max_body_bytes"),
     ("CGT_TOKEN_TTL_DAYS", "token_ttl_days"),
     ("CGT_CATEGORIES_FILE", "categories_file"),
+    ("CGT_MAX_PHOTO_BYTES", "max_photo_bytes"),
 ];
 
 /// Combines the layers. `file` is the config file's path and text; relative paths in it are
@@ -144,12 +151,14 @@ impl Settings {
             max_body_bytes,
             token_ttl_days,
             categories_file,
+            max_photo_bytes,
         } = layer;
         self.listen = listen.unwrap_or(self.listen);
         self.data_dir = data_dir.unwrap_or_else(|| self.data_dir.clone());
         self.demo = demo.unwrap_or(self.demo);
         self.max_body_bytes = max_body_bytes.unwrap_or(self.max_body_bytes);
         self.token_ttl_days = token_ttl_days.unwrap_or(self.token_ttl_days);
+        self.max_photo_bytes = max_photo_bytes.unwrap_or(self.max_photo_bytes);
         if categories_file.is_some() {
             self.categories_file = categories_file;
         }
@@ -169,6 +178,12 @@ impl Settings {
             return Err(ConfigError::Invalid {
                 key: "token_ttl_days",
                 reason: format!("{} 不在 1…{MAX_TOKEN_TTL_DAYS} 之间", self.token_ttl_days),
+            });
+        }
+        if !(1..=MAX_PHOTO_BYTES).contains(&self.max_photo_bytes) {
+            return Err(ConfigError::Invalid {
+                key: "max_photo_bytes",
+                reason: format!("{} 不在 1…{MAX_PHOTO_BYTES} 之间", self.max_photo_bytes),
             });
         }
         Ok(())
@@ -210,6 +225,7 @@ fn env_layer(env: impl Fn(&str) -> Option<String>) -> Result<Layer, ConfigError>
         max_body_bytes: parsed(&env, "CGT_MAX_BODY_BYTES", "a number of bytes")?,
         token_ttl_days: parsed(&env, "CGT_TOKEN_TTL_DAYS", "a number of days")?,
         categories_file: path("CGT_CATEGORIES_FILE"),
+        max_photo_bytes: parsed(&env, "CGT_MAX_PHOTO_BYTES", "a number of bytes")?,
     })
 }
 
@@ -279,6 +295,7 @@ mod tests {
             &[
                 ("CGT_LISTEN", "127.0.0.1:1"),
                 ("CGT_MAX_BODY_BYTES", "4096"),
+                ("CGT_MAX_PHOTO_BYTES", "1048576"),
             ],
             Layer {
                 listen: Some("127.0.0.1:2".parse().unwrap()),
@@ -288,6 +305,7 @@ mod tests {
             Ok(with(|s| {
                 s.listen = "127.0.0.1:2".parse().unwrap();
                 s.max_body_bytes = 4096;
+                s.max_photo_bytes = 1 << 20;
                 s.demo = true;
             })),
         );
@@ -325,6 +343,12 @@ mod tests {
             &[("CGT_MAX_BODY_BYTES", "10")],
             Layer::default(),
             Err("max_body_bytes"),
+        );
+        check(
+            Some("max_photo_bytes = 0"),
+            &[],
+            Layer::default(),
+            Err("max_photo_bytes"),
         );
     }
 }

@@ -1,6 +1,7 @@
 //! What every handler shares: settings, storage, the category table and the document locks.
 
 use crate::demo::{self, DemoError};
+use crate::photos::PhotoStore;
 use crate::settings::Settings;
 use crate::storage::{Storage, StorageError};
 use crate::sync::locks::DocLocks;
@@ -36,6 +37,7 @@ struct Inner {
     storage: Storage,
     table: CategoryTable,
     locks: DocLocks,
+    photos: PhotoStore,
 }
 
 impl AppState {
@@ -56,12 +58,15 @@ impl AppState {
                 "seeded the demo city"
             );
         }
+        storage.record_categories(&table)?;
+        let photos = PhotoStore::open(&settings.data_dir, settings.max_photo_bytes)?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 settings,
                 storage,
                 table,
                 locks: DocLocks::default(),
+                photos,
             }),
         })
     }
@@ -80,6 +85,10 @@ impl AppState {
 
     pub(crate) fn locks(&self) -> &DocLocks {
         &self.inner.locks
+    }
+
+    pub(crate) fn photos(&self) -> &PhotoStore {
+        &self.inner.photos
     }
 }
 

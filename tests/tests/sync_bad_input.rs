@@ -3,6 +3,7 @@
 
 mod common;
 
+use anyhow::Context;
 use cgt_shared::doc::new_report_doc;
 use cgt_shared::wire::{self, DocOutcome, DocPush, PushFrame};
 use cgt_shared::{DocId, Report, Timestamp};
@@ -62,7 +63,9 @@ async fn bad_requests_get_clear_4xx_and_the_server_keeps_serving() -> anyhow::Re
         ("status garbage", wire::STATUS_PATH, b"CGT".to_vec(), 400),
     ];
     for (what, path, body, expected) in cases {
-        let (status, bytes) = raw::post(&url, path, &user.token, body).await?;
+        let (status, bytes) = raw::post(&url, path, &user.token, body)
+            .await
+            .with_context(|| format!("case {what}"))?;
         assert_eq!(
             status,
             expected,
@@ -81,12 +84,16 @@ async fn bad_requests_get_clear_4xx_and_the_server_keeps_serving() -> anyhow::Re
         let len = noise.random_range(0..2_000);
         let body: Vec<u8> = (0..len).map(|_| noise.random()).collect();
         for path in [wire::PUSH_PATH, wire::PULL_PATH, wire::STATUS_PATH] {
-            let (status, _) = raw::post(&url, path, &user.token, body.clone()).await?;
+            let (status, _) = raw::post(&url, path, &user.token, body.clone())
+                .await
+                .with_context(|| format!("random body of {} bytes to {path}", body.len()))?;
             assert!(status < 500, "random body to {path} gave {status}");
         }
     }
 
-    let (status, _) = raw::post(&url, wire::PUSH_PATH, "not-a-token", good.clone()).await?;
+    let (status, _) = raw::post(&url, wire::PUSH_PATH, "not-a-token", good.clone())
+        .await
+        .context("push without a valid token")?;
     assert_eq!(status, 401);
     let response = reqwest::Client::new()
         .post(format!("{url}/api/v1/auth/login"))
@@ -96,7 +103,9 @@ async fn bad_requests_get_clear_4xx_and_the_server_keeps_serving() -> anyhow::Re
         .await?;
     assert_eq!(response.status().as_u16(), 400);
 
-    let (status, _) = raw::post(&url, wire::PUSH_PATH, &user.token, good).await?;
+    let (status, _) = raw::post(&url, wire::PUSH_PATH, &user.token, good)
+        .await
+        .context("the good push at the end")?;
     assert_eq!(status, 200, "a good request still works after all that");
     assert_eq!(
         reqwest::get(format!("{url}/healthz"))

@@ -3,6 +3,7 @@
 use crate::clock::{Clock, SystemClock};
 use crate::error::ClientError;
 use crate::model::{LastSync, Session};
+use crate::photos::Photos;
 use crate::store::{Store, docs, settings};
 use cgt_shared::DocId;
 use std::fmt;
@@ -23,6 +24,7 @@ pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     /// One sync at a time per client: two interleaved pushes would confuse the in-doubt record.
     pub(crate) sync_lock: tokio::sync::Mutex<()>,
+    pub(crate) photos: Photos,
 }
 
 impl fmt::Debug for Client {
@@ -58,6 +60,7 @@ impl Client {
                 clock,
                 http,
                 sync_lock: tokio::sync::Mutex::new(()),
+                photos: Photos::beside(db_path.as_ref()),
             }),
         })
     }

@@ -5,6 +5,7 @@
 
 use cgt_shared::ReportError;
 use cgt_shared::doc::DocError;
+use cgt_shared::geo::PositionError;
 use cgt_shared::wire::WireError;
 use serde::{Serialize, Serializer};
 use thiserror::Error;
@@ -21,6 +22,8 @@ pub enum ClientError {
     Unauthorized,
     #[error("上报内容有误: {0}")]
     Invalid(#[from] ReportError),
+    #[error("定位无效: {0}")]
+    Position(#[from] PositionError),
     #[error("找不到这条上报")]
     NotFound,
     #[error("只能修改或撤回本人在本机上报的问题")]
@@ -29,6 +32,10 @@ pub enum ClientError {
     Withdrawn,
     #[error("这条上报已申请撤回,正在等待中心处理")]
     WithdrawPending,
+    #[error("照片无效: {0}")]
+    InvalidPhoto(String),
+    #[error("本机照片文件读写出错,请检查存储空间 ({0})")]
+    PhotoFile(String),
     /// No network, a timeout or a dropped connection: the data stays on the device.
     #[error("{0}")]
     Network(String),

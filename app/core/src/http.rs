@@ -3,6 +3,7 @@
 
 use crate::error::ClientError;
 use cgt_shared::wire::{self, Limits, Message};
+use reqwest::Method;
 use reqwest::header::CONTENT_TYPE;
 
 /// Longest server error text kept for the inspector, in characters.
@@ -47,10 +48,25 @@ impl<'a> Http<'a> {
         content_type: &str,
         body: Vec<u8>,
     ) -> Result<Reply, ClientError> {
+        self.send(Method::POST, path, content_type, &[], body).await
+    }
+
+    /// Any request with a body, with extra headers.
+    pub(crate) async fn send(
+        &mut self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        headers: &[(&str, String)],
+        body: Vec<u8>,
+    ) -> Result<Reply, ClientError> {
         let mut request = self
             .client
-            .post(format!("{}{path}", self.base))
+            .request(method, format!("{}{path}", self.base))
             .header(CONTENT_TYPE, content_type);
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
         if let Some(token) = self.token {
             request = request.bearer_auth(token);
         }
@@ -110,7 +126,7 @@ pub(crate) fn server_message(body: &[u8]) -> String {
     }
 }
 
-fn network_error(e: reqwest::Error) -> ClientError {
+pub(crate) fn network_error(e: reqwest::Error) -> ClientError {
     tracing::warn!(error = %e, "request failed");
     let what = if e.is_timeout() {
         "网络超时"

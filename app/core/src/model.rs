@@ -1,5 +1,6 @@
 //! The data the client library hands to its caller (and, later, to the UI through commands).
 
+use crate::reference::ReferenceUpdate;
 use cgt_shared::doc::workflow::{CaseStatus, WorkflowEvent};
 use cgt_shared::report::PhotoRef;
 use cgt_shared::{
@@ -90,6 +91,14 @@ pub struct SyncReport {
     pub pulled: usize,
     /// The feed cursor after this sync.
     pub cursor: u64,
+    /// The reference data update that followed; `None` if it failed (see `reference_state`).
+    pub reference: Option<ReferenceUpdate>,
+    /// Photos the server confirmed storing whole in this sync.
+    pub photos_uploaded: usize,
+    /// Photo bytes sent (also counted in `bytes_sent`).
+    pub photo_bytes_sent: u64,
+    /// Photos still queued after this sync; `pending_photos()` says why.
+    pub photos_waiting: usize,
 }
 
 /// When the last sync ended and why it failed, if it did.

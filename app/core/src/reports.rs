@@ -22,7 +22,7 @@ impl Client {
         let (session, _) = self.require_session()?;
         let now = self.inner.clock.now();
         let report = new.into_report(session.user_id, session.device_id, now);
-        report.validate(CategoryTable::builtin(), Some(now))?;
+        report.validate(&self.categories()?, Some(now))?;
         let mut doc = new_report_doc(&report)?;
         let stored = read_report(&doc, report.id)?;
         let mut row = DocRow {
@@ -50,25 +50,10 @@ impl Client {
     ) -> Result<Report, ClientError> {
         let (session, _) = self.require_session()?;
         let now = self.inner.clock.now();
-        self.inner.store.write(|tx| {
-            let (mut row, mut doc) = load_for_write(tx, id, &session)?;
-            let current = read_report(&doc, id)?;
-            if current.device != session.device_id {
-                return Err(ClientError::NotOwnReport);
-            }
-            let mut edited = current.clone();
-            edit(&mut edited);
-            edited.id = current.id;
-            edited.reporter = current.reporter;
-            edited.device = current.device;
-            edited.device_time = current.device_time;
-            edited.validate(CategoryTable::builtin(), Some(now))?;
-            write_report(&mut doc, &edited)?;
-            if doc.commit().is_some() {
-                save_local_change(tx, &mut row, &mut doc, now)?;
-            }
-            Ok(read_report(&doc, id)?)
-        })
+        let table = self.categories()?;
+        self.inner
+            .store
+            .write(|tx| edit_in(tx, id, &session, &table, now, edit))
     }
 
     /// Asks the centre to withdraw (撤回) a report: appends a command for this device, which
@@ -125,6 +110,35 @@ impl Client {
     }
 }
 
+/// [`Client::edit_report`] inside the caller's transaction, so that other writes (a queued
+/// photo) commit or roll back with the edit.
+pub(crate) fn edit_in(
+    tx: &Connection,
+    id: DocId,
+    session: &Session,
+    table: &CategoryTable,
+    now: Timestamp,
+    edit: impl FnOnce(&mut Report),
+) -> Result<Report, ClientError> {
+    let (mut row, mut doc) = load_for_write(tx, id, session)?;
+    let current = read_report(&doc, id)?;
+    if current.device != session.device_id {
+        return Err(ClientError::NotOwnReport);
+    }
+    let mut edited = current.clone();
+    edit(&mut edited);
+    edited.id = current.id;
+    edited.reporter = current.reporter;
+    edited.device = current.device;
+    edited.device_time = current.device_time;
+    edited.validate(table, Some(now))?;
+    write_report(&mut doc, &edited)?;
+    if doc.commit().is_some() {
+        save_local_change(tx, &mut row, &mut doc, now)?;
+    }
+    Ok(read_report(&doc, id)?)
+}
+
 /// Loads a report document for a local write, refusing one that is withdrawn or being withdrawn.
 fn load_for_write(
     conn: &Connection,
@@ -168,10 +182,10 @@ mod tests {
     use super::*;
     use crate::Clock;
     use crate::testing::{Fixture, T0, garbage_report};
-    use cgt_shared::ReportError;
     use cgt_shared::category::CategoryError;
     use cgt_shared::doc::commands::read_commands;
     use cgt_shared::geo::PositionError;
+    use cgt_shared::{CategoryTable, ReportError};
 
     fn stored_doc(client: &Client, id: DocId) -> AutoCommit {
         AutoCommit::load(&client.doc_bytes(id).unwrap().unwrap()).unwrap()

@@ -4,6 +4,7 @@ use super::blocking;
 use super::extract::PathParam;
 use crate::auth::Session;
 use crate::error::ApiError;
+use crate::photos::{PhotoArrival, arrivals};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -23,6 +24,8 @@ pub struct DocView {
     pub heads: Vec<String>,
     /// The report part, or `null` if it cannot be read.
     pub report: Option<Report>,
+    /// The report's photos and whether each has reached the server.
+    pub photos: Vec<PhotoArrival>,
     pub events: Vec<WorkflowEvent>,
     pub status: CaseStatus,
 }
@@ -43,6 +46,7 @@ pub async fn view(
             .map_err(|e| ApiError::internal(format!("stored document {id} does not load: {e}")))?;
         let report = read_report(&doc, id).ok();
         let events = read_events(&doc).unwrap_or_default();
+        let photos = arrivals(&storage, report.as_ref().map_or(&[], |r| &r.photos))?;
         Ok(Json(DocView {
             id,
             owner_user: row.doc.owner.user,
@@ -51,6 +55,7 @@ pub async fn view(
             seq: row.seq,
             heads: row.doc.heads.iter().map(hex::encode).collect(),
             report,
+            photos,
             status: derive_status(&events),
             events,
         }))

@@ -5,6 +5,8 @@ mod auth;
 mod docs;
 mod extract;
 mod limit;
+mod photos;
+mod reference;
 mod sync;
 
 use crate::error::ApiError;
@@ -35,6 +37,8 @@ pub fn app(state: AppState) -> Router {
         .route(PUSH_PATH, post(sync::push))
         .route(PULL_PATH, post(sync::pull))
         .route(STATUS_PATH, post(sync::status))
+        .route(reference::PATH, reference::route())
+        .merge(photos::routes())
         .fallback(|| async { ApiError::not_found("接口不存在 (no such endpoint)") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

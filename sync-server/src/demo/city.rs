@@ -133,17 +133,26 @@ fn grids(county: &CountyCode) -> (Vec<UnitGridRow>, Vec<(WorkGridRow, String)>) 
             let (street, community) = street_and_community(col, row);
             let serial = (row % BAND_ROWS) * BAND_COLS + col % BAND_COLS + 1;
             let (street_name, communities) = STREETS[usize::from(street - 1)];
-            let max_lat = NORTH - f64::from(row) * dlat;
-            let min_lon = WEST + f64::from(col) * dlon;
+            let top = NORTH - f64::from(row) * dlat;
+            let left = WEST + f64::from(col) * dlon;
+            let (min_lon, min_lat) = (round7(left), round7(top - dlat));
+            let (max_lon, max_lat) = (round7(left + dlon), round7(top));
             unit_grids.push(UnitGridRow {
                 code: compose(street, community, serial),
                 street_name: street_name.into(),
                 community_name: communities[usize::from(community - 1)].into(),
                 work_grid: compose(street, community, WORK_GRID_SERIAL),
-                min_lon: round7(min_lon),
-                min_lat: round7(max_lat - dlat),
-                max_lon: round7(min_lon + dlon),
-                max_lat: round7(max_lat),
+                polygon: vec![
+                    [min_lon, max_lat],
+                    [max_lon, max_lat],
+                    [max_lon, min_lat],
+                    [min_lon, min_lat],
+                    [min_lon, max_lat],
+                ],
+                min_lon,
+                min_lat,
+                max_lon,
+                max_lat,
             });
         }
     }

@@ -22,6 +22,16 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "reference",
         include_str!("../../migrations/0003_reference.sql"),
     ),
+    (
+        4,
+        "photos",
+        include_str!("../../migrations/0004_photos.sql"),
+    ),
+    (
+        5,
+        "reference_versions",
+        include_str!("../../migrations/0005_reference_versions.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded in `schema_migrations`, all in one transaction.
@@ -81,9 +91,11 @@ mod tests {
     #[test]
     fn migrations_apply_to_an_empty_database_and_are_idempotent() {
         let mut conn = Connection::open_in_memory().unwrap();
-        assert_eq!(apply(&mut conn).unwrap(), vec![1, 2, 3]);
+        let all: Vec<u32> = MIGRATIONS.iter().map(|m| m.0).collect();
+        assert_eq!(apply(&mut conn).unwrap(), all);
         let first = tables(&conn);
         for expected in [
+            "category_tables",
             "components",
             "departments",
             "devices",

@@ -201,6 +201,6 @@ mod tests {
                 Ok(rows.collect::<Result<_, _>>()?)
             })
             .unwrap();
-        assert_eq!(keys, vec!["kept", "server_actor"]);
+        assert_eq!(keys, vec!["kept", "reference_version", "server_actor"]);
     }
 }

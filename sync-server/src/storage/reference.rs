@@ -20,13 +20,15 @@ pub struct WorkGridRow {
     pub inspector: Option<UserId>,
 }
 
-/// A unit grid (单元网格) with its street, community and bounding box (WGS84 degrees).
+/// A unit grid (单元网格) with its street, community, outline and bounding box (WGS84 degrees).
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnitGridRow {
     pub code: GridCode,
     pub street_name: String,
     pub community_name: String,
     pub work_grid: GridCode,
+    /// Closed ring of `[lon, lat]` pairs; the bounding box bounds it.
+    pub polygon: Vec<[f64; 2]>,
     pub min_lon: f64,
     pub min_lat: f64,
     pub max_lon: f64,
@@ -99,8 +101,8 @@ fn insert_seed(c: &Connection, seed: &CitySeed) -> Result<(), StorageError> {
     for g in &seed.unit_grids {
         c.prepare_cached(
             "INSERT INTO unit_grids (code, street_code, street_name, community_code,
-               community_name, work_grid, min_lon, min_lat, max_lon, max_lat)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+               community_name, work_grid, min_lon, min_lat, max_lon, max_lat, polygon)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?
         .execute((
             g.code.as_str(),
@@ -113,6 +115,7 @@ fn insert_seed(c: &Connection, seed: &CitySeed) -> Result<(), StorageError> {
             g.min_lat,
             g.max_lon,
             g.max_lat,
+            serde_json::to_string(&g.polygon).expect("coordinates always serialize"),
         ))?;
     }
     for p in &seed.components {

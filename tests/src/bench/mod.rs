@@ -2,6 +2,7 @@
 
 pub mod backlog;
 pub mod ingest;
+pub mod photo;
 
 /// Median of a non-empty sample.
 pub fn median(samples: &mut [f64]) -> f64 {

@@ -3,7 +3,7 @@
 //! Each scenario prints one JSON line of figures on stdout (progress goes to stderr). Timings are
 //! medians over runs; machines are shared and noisy, so compare figures from one run only.
 
-use cgt_tests::bench::{backlog, ingest};
+use cgt_tests::bench::{backlog, ingest, photo};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -18,8 +18,9 @@ fn main() -> anyhow::Result<()> {
     let figures = match scenario {
         "sync-backlog" => backlog::run(runs)?,
         "sync-ingest" => ingest::run(runs)?,
+        "photo-pipeline" => photo::run(runs)?,
         _ => {
-            eprintln!("usage: bench <sync-backlog|sync-ingest> [--runs N]");
+            eprintln!("usage: bench <sync-backlog|sync-ingest|photo-pipeline> [--runs N]");
             std::process::exit(2);
         }
     };

@@ -4,7 +4,11 @@
 use crate::error::ClientError;
 use rusqlite::Connection;
 
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_photos.sql"),
+    include_str!("../../migrations/0003_reference.sql"),
+];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<(), ClientError> {
     let current: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;

@@ -1,5 +1,7 @@
 //! Sync with the server: resume a push whose answer was lost, push every unacknowledged
-//! document in one request, pull what the feed says the device lacks, then move the cursor.
+//! document in one request, pull what the feed says the device lacks, then move the cursor, then
+//! send the queued photos of stored reports (`crate::photos`: 1 start + 1 per chunk each, a
+//! photo's failure does not fail the sync); after that, one GET brings the reference data up to date (its failure does not fail the sync).
 //!
 //! Round trips: 1 push (+1 per further 24 MiB of stored changes), +1 pull if the feed lists anything the device lacks (+1 per further
 //! ~6 MB the server holds back to keep its answers small), +1 status after an interrupted push,
@@ -42,7 +44,10 @@ impl Client {
     /// the next sync resumes where this one stopped.
     pub async fn sync(&self) -> Result<SyncReport, ClientError> {
         let _one_at_a_time = self.inner.sync_lock.lock().await;
-        let result = self.sync_once().await;
+        let mut result = self.sync_once().await;
+        if let Ok(report) = &mut result {
+            report.reference = self.update_reference_after_sync().await;
+        }
         let now = self.inner.clock.now();
         let error = result.as_ref().err().map(ToString::to_string);
         self.inner.store.write(|tx| {
@@ -95,7 +100,7 @@ impl Client {
         self.pull(http, wants, actor, report).await?;
         store.write(|tx| settings::set_cursor(tx, answer.cursor))?;
         report.cursor = answer.cursor;
-        Ok(())
+        self.upload_photos(http, report).await
     }
 
     /// Pulls the wanted documents and stores each as it comes. The server caps an answer by

@@ -1,0 +1,18 @@
+//! Reference data on the device (principle 10: it flows one way, server to device): the
+//! category table, departments, the inspector's work grids with their unit grids and the
+//! components in them, downloaded once and then updated by delta, and the offline queries
+//! over them (unit grid at a position, components nearby).
+//!
+//! Split: [`geometry`] is pure, [`wire`] is the server's JSON, [`store`] the SQL, [`update`]
+//! the download, [`query`] the queries.
+
+mod geometry;
+mod model;
+mod query;
+mod store;
+#[cfg(test)]
+mod tests;
+mod update;
+mod wire;
+
+pub use model::{ComponentView, ReferenceState, ReferenceUpdate, UnitGridView, WorkGridView};

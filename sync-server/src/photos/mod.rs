@@ -1,0 +1,21 @@
+//! Photos (principle 8: photos are blobs): JPEG files beside the database, named by the SHA-256
+//! of their bytes, uploaded in resumable chunks after the report that references them, verified
+//! on arrival, and shown to those who may read such a report.
+//!
+//! Split: [`hash`] names photos, [`upload`] decides each upload step (pure), [`files`] is the
+//! blob folder, [`table`] the SQL of uploads and stored photos, [`refs`] the index of which
+//! reports reference which photo, [`thumb`] makes thumbnails, and [`store`] puts them together
+//! for the handlers. [`error`] words the failures.
+
+mod error;
+mod files;
+mod hash;
+mod refs;
+mod store;
+mod table;
+mod thumb;
+mod upload;
+
+pub use error::PhotoError;
+pub use hash::PhotoHash;
+pub use store::{CHUNK_BYTES, PhotoArrival, PhotoStore, UploadState, Uploader, arrivals};

@@ -1,0 +1,265 @@
+//! The photo store the handlers use: starting and resuming uploads, appending chunks, verifying
+//! and committing a finished photo, the access rule, and reading photos and thumbnails. Blocking
+//! (files and SQLite): async callers run it on the blocking pool.
+//!
+//! One upload of a photo changes at a time: a striped lock by photo name is held from reading
+//! the upload's record to committing the next one, so a client retrying while its earlier
+//! request is still being served cannot interleave two appends.
+
+use super::error::PhotoError;
+use super::files::Blobs;
+use super::hash::PhotoHash;
+use super::upload::{self, Partial, Start};
+use super::{refs, table, thumb};
+use crate::clock;
+use crate::storage::{Storage, StorageError};
+use cgt_shared::UserId;
+use cgt_shared::report::PhotoRef;
+use serde::Serialize;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+pub use table::Uploader;
+
+/// The chunk size the server asks for, and the largest chunk it accepts.
+pub const CHUNK_BYTES: u64 = 256 << 10;
+const LOCK_STRIPES: usize = 64;
+
+/// Where an upload stands, as both upload endpoints answer it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct UploadState {
+    /// Bytes the server holds durably; the next chunk starts here.
+    pub offset: u64,
+    pub size: u64,
+    /// The largest photo the server accepts.
+    pub max_bytes: u64,
+    /// The chunk size to send.
+    pub chunk_bytes: u64,
+    /// The photo is stored and verified: nothing more to send.
+    pub complete: bool,
+}
+
+/// Whether a photo a report references has reached the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PhotoArrival {
+    pub sha256: String,
+    pub arrived: bool,
+}
+
+pub struct PhotoStore {
+    blobs: Blobs,
+    max_bytes: u64,
+    locks: Vec<Mutex<()>>,
+}
+
+impl PhotoStore {
+    /// Opens (creating) the photo folder under `data_dir`.
+    pub fn open(data_dir: &Path, max_bytes: u64) -> Result<PhotoStore, StorageError> {
+        let blobs = Blobs::open(data_dir).map_err(|source| StorageError::DataDir {
+            path: data_dir.join(super::files::FOLDER),
+            source,
+        })?;
+        Ok(PhotoStore {
+            blobs,
+            max_bytes,
+            locks: (0..LOCK_STRIPES).map(|_| Mutex::new(())).collect(),
+        })
+    }
+
+    fn lock(&self, hash: &PhotoHash) -> MutexGuard<'_, ()> {
+        self.locks[hash.stripe(LOCK_STRIPES)]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn state(&self, offset: u64, size: u64, complete: bool) -> UploadState {
+        UploadState {
+            offset,
+            size,
+            max_bytes: self.max_bytes,
+            chunk_bytes: CHUNK_BYTES,
+            complete,
+        }
+    }
+
+    /// Starts or resumes the upload of `size` bytes.
+    pub fn start(
+        &self,
+        storage: &Storage,
+        hash: &PhotoHash,
+        size: u64,
+        who: Uploader,
+    ) -> Result<UploadState, PhotoError> {
+        if size == 0 {
+            return Err(PhotoError::EmptySize);
+        }
+        require_reference(storage, hash, who.user)?;
+        let _one_at_a_time = self.lock(hash);
+        let (stored, under_way) =
+            storage.read(|c| Ok((table::stored_size(c, hash)?, table::upload(c, hash)?)))?;
+        let stored = match stored {
+            Some(size) => Some(size),
+            None => self.adopt_orphan(storage, hash, who)?,
+        };
+        let partial_bytes = self.blobs.partial_len(hash)?;
+        match upload::start(size, self.max_bytes, stored, under_way, partial_bytes)? {
+            Start::Stored { size } => Ok(self.state(size, size, true)),
+            Start::Resume(partial) => Ok(self.state(partial.offset, partial.size, false)),
+            Start::Begin(partial) => {
+                self.blobs.begin_partial(hash)?;
+                let hash = hash.clone();
+                let now = clock::now();
+                storage.write(move |c| table::begin_upload(c, &hash, size, who, now))?;
+                Ok(self.state(0, partial.size, false))
+            }
+        }
+    }
+
+    /// A photo file in place without its row: the server stopped between the rename and the
+    /// commit. Kept (and recorded) if its bytes are right, else removed. Returns its size.
+    fn adopt_orphan(
+        &self,
+        storage: &Storage,
+        hash: &PhotoHash,
+        who: Uploader,
+    ) -> Result<Option<u64>, PhotoError> {
+        let Some(size) = self.blobs.stored_len(hash)? else {
+            return Ok(None);
+        };
+        if size == 0 || !self.blobs.stored_matches(hash)? {
+            tracing::warn!(photo = %hash, "removed a stored photo whose bytes do not match");
+            self.blobs.discard_stored(hash)?;
+            return Ok(None);
+        }
+        let owned = hash.clone();
+        let now = clock::now();
+        storage.write(move |c| table::insert_photo(c, &owned, size, who, now))?;
+        tracing::info!(photo = %hash, "recorded a photo that was in place without its row");
+        Ok(Some(size))
+    }
+
+    /// Appends `chunk` if it starts where the upload stands; at the declared size verifies the
+    /// whole file and stores the photo, or discards it on a hash mismatch.
+    pub fn append(
+        &self,
+        storage: &Storage,
+        hash: &PhotoHash,
+        claimed: u64,
+        chunk: &[u8],
+        who: Uploader,
+    ) -> Result<UploadState, PhotoError> {
+        require_reference(storage, hash, who.user)?;
+        let _one_at_a_time = self.lock(hash);
+        let (stored, under_way) =
+            storage.read(|c| Ok((table::stored_size(c, hash)?, table::upload(c, hash)?)))?;
+        if let Some(size) = stored {
+            // The answer that completed it was lost; the client resends the last chunk.
+            return Ok(self.state(size, size, true));
+        }
+        let partial: Partial = under_way.ok_or(PhotoError::NoUpload)?;
+        let step = upload::append(partial, claimed, chunk, CHUNK_BYTES)?;
+        let owned = hash.clone();
+        if self
+            .blobs
+            .partial_len(hash)?
+            .is_none_or(|held| held < partial.offset)
+        {
+            // The acknowledged bytes are gone (removed outside the server): start over.
+            tracing::warn!(photo = %hash, "partial upload file lost; the upload restarts");
+            storage.write(move |c| table::drop_upload(c, &owned))?;
+            return Err(PhotoError::NoUpload);
+        }
+        self.blobs.write_partial(hash, step.at, chunk)?;
+        if !step.reaches_size {
+            storage.write(move |c| table::set_offset(c, &owned, step.offset))?;
+            return Ok(self.state(step.offset, partial.size, false));
+        }
+        if !self.blobs.partial_matches(hash)? {
+            self.blobs.discard_partial(hash)?;
+            storage.write(move |c| table::drop_upload(c, &owned))?;
+            tracing::warn!(photo = %hash, user = %who.user, "uploaded photo failed verification");
+            return Err(PhotoError::HashMismatch);
+        }
+        self.blobs.commit_partial(hash)?;
+        let now = clock::now();
+        storage.write(move |c| table::insert_photo(c, &owned, partial.size, who, now))?;
+        tracing::info!(photo = %hash, size = partial.size, "photo stored");
+        Ok(self.state(partial.size, partial.size, true))
+    }
+
+    /// The stored photo, if `user` may see it: an admin, or a reader of a report referencing it.
+    pub fn jpeg(
+        &self,
+        storage: &Storage,
+        hash: &PhotoHash,
+        user: UserId,
+        admin: bool,
+    ) -> Result<Vec<u8>, PhotoError> {
+        self.require_visible(storage, hash, user, admin)?;
+        self.blobs.read_stored(hash)?.ok_or(PhotoError::NotFound)
+    }
+
+    /// The thumbnail of a photo `user` may see, made and cached on first request.
+    pub fn thumbnail(
+        &self,
+        storage: &Storage,
+        hash: &PhotoHash,
+        user: UserId,
+        admin: bool,
+    ) -> Result<Vec<u8>, PhotoError> {
+        self.require_visible(storage, hash, user, admin)?;
+        if let Some(cached) = self.blobs.read_thumb(hash)? {
+            return Ok(cached);
+        }
+        let photo = self.blobs.read_stored(hash)?.ok_or(PhotoError::NotFound)?;
+        let small = thumb::thumbnail(&photo)?;
+        self.blobs.write_thumb(hash, &small)?;
+        Ok(small)
+    }
+
+    /// Strangers learn nothing, not even that the photo exists: 404 for them as for a photo
+    /// not stored.
+    fn require_visible(
+        &self,
+        storage: &Storage,
+        hash: &PhotoHash,
+        user: UserId,
+        admin: bool,
+    ) -> Result<(), PhotoError> {
+        let stored = storage.read(|c| table::stored_size(c, hash))?.is_some();
+        if !stored {
+            return Err(PhotoError::NotFound);
+        }
+        if admin {
+            return Ok(());
+        }
+        refs::catch_up(storage)?;
+        if storage.read(|c| refs::readable_by(c, hash, user))? {
+            Ok(())
+        } else {
+            Err(PhotoError::NotFound)
+        }
+    }
+}
+
+/// Uploading needs a stored report the uploader's user may read that references the photo, so
+/// nobody can fill the disk with photos no case needs.
+fn require_reference(storage: &Storage, hash: &PhotoHash, user: UserId) -> Result<(), PhotoError> {
+    refs::catch_up(storage)?;
+    if storage.read(|c| refs::readable_by(c, hash, user))? {
+        Ok(())
+    } else {
+        Err(PhotoError::NotReferenced)
+    }
+}
+
+/// For each photo a report references, whether it is stored.
+pub fn arrivals(storage: &Storage, photos: &[PhotoRef]) -> Result<Vec<PhotoArrival>, StorageError> {
+    let hashes: Vec<String> = photos.iter().map(|p| p.sha256.clone()).collect();
+    let stored = storage.read(|c| table::stored_among(c, &hashes))?;
+    Ok(hashes
+        .into_iter()
+        .zip(stored)
+        .map(|(sha256, arrived)| PhotoArrival { sha256, arrived })
+        .collect())
+}

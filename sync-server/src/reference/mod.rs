@@ -1,0 +1,32 @@
+//! Reference data for field devices (principle 10: it flows one way, server to device): the
+//! global reference version, the history of the category table, the snapshot or delta one
+//! caller needs for its work grids, and the edits that move the version on.
+//!
+//! Devices ask with the version they hold and get the rows changed after it; rows are never
+//! deleted, so a delta names what to drop. The functions here open the database under a data
+//! directory, for tools and tests; the server itself goes through its `Storage`.
+
+mod answer;
+mod categories;
+mod edit;
+mod query;
+mod version;
+
+pub use answer::{Component, Department, ReferenceAnswer, Retired, UnitGrid, WorkGrid};
+pub use edit::{ComponentChange, EditError};
+
+use crate::settings::Settings;
+use crate::storage::Storage;
+use cgt_shared::ComponentId;
+
+/// Adds or changes a component in the database under `settings.data_dir`; returns the new
+/// reference version.
+pub fn put_component(settings: &Settings, change: ComponentChange) -> anyhow::Result<u64> {
+    Ok(Storage::open(&settings.data_dir)?.put_component(change)?)
+}
+
+/// Retires a component in the database under `settings.data_dir`; returns the new reference
+/// version, or `None` if no component in service has this id.
+pub fn retire_component(settings: &Settings, id: &ComponentId) -> anyhow::Result<Option<u64>> {
+    Ok(Storage::open(&settings.data_dir)?.retire_component(id.clone())?)
+}
