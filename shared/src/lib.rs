@@ -10,6 +10,7 @@ pub mod category;
 pub mod codes;
 pub mod doc;
 pub mod geo;
+pub mod gpx;
 pub mod ids;
 pub mod plan;
 pub mod report;

@@ -13,6 +13,7 @@ mod error;
 mod http;
 mod model;
 mod photos;
+pub mod position;
 mod reference;
 mod reports;
 mod store;

@@ -7,6 +7,7 @@
 //! decisions of an upload, [`wire`] the server's endpoints, [`upload`] the sync phase (I/O).
 
 mod add;
+mod capture;
 mod files;
 mod model;
 mod plan;
