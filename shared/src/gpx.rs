@@ -99,6 +99,33 @@ pub fn parse_utc(text: &str) -> Option<Timestamp> {
     ))
 }
 
+/// A timestamp as GPX writes it: `YYYY-MM-DDTHH:MM:SS.mmmZ`; [`parse_utc`] reads it back.
+pub fn format_utc(at: Timestamp) -> String {
+    let ms = at.millis();
+    let (days, rest) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rest / 3_600_000,
+        rest / 60_000 % 60,
+        rest / 1000 % 60,
+        rest % 1000
+    )
+}
+
+/// The proleptic Gregorian date of a day number (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
@@ -127,6 +154,17 @@ mod tests {
         check("2026-13-01T00:00:00Z", None);
         check("2026-11-24T25:00:00Z", None);
         check("yesterday", None);
+    }
+
+    #[test]
+    fn utc_texts_read_back() {
+        for ms in [0, 951_825_600_123, 1_795_500_309_500, 4_102_444_799_999] {
+            assert_eq!(
+                parse_utc(&format_utc(Timestamp(ms))),
+                Some(Timestamp(ms)),
+                "{ms}"
+            );
+        }
     }
 
     #[test]

@@ -87,6 +87,7 @@ fn event(n: i64) -> WorkflowEvent {
         role: None,
         note: String::new(),
         command: None,
+        data: Default::default(),
     }
 }
 

@@ -43,7 +43,7 @@ enum Command {
 #[derive(Debug, Args)]
 struct Location {
     /// TOML configuration file (keys: listen, data_dir, demo, max_body_bytes, token_ttl_days,
-    /// categories_file, max_photo_bytes).
+    /// categories_file, max_photo_bytes, console_dir, map_tile_url).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Folder of the database file cgt.sqlite3 (created if missing) [default: ./data].
@@ -94,7 +94,9 @@ fn config_help() -> String {
         "Configuration, each layer overriding the one before:\n  \
          1. defaults: listen = {DEFAULT_LISTEN}, data_dir = {DEFAULT_DATA_DIR}, demo = false,\n     \
          max_body_bytes = 16777216 (16 MiB), token_ttl_days = 30, categories_file = built-in table,\n     \
-         max_photo_bytes = 8388608 (8 MiB, the largest photo a device may upload)\n  \
+         max_photo_bytes = 8388608 (8 MiB, the largest photo a device may upload),\n     \
+         console_dir = the console built in this source tree (sync-server/console/dist),\n     \
+         map_tile_url = none (console maps show vector layers only; e.g. a Tianditu XYZ URL)\n  \
          2. the TOML file given with --config (same keys; relative paths are relative to the file)\n  \
          3. environment variables:\n"
     );

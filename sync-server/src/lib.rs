@@ -6,6 +6,7 @@
 
 mod api;
 mod auth;
+mod caseflow;
 pub mod cli;
 mod clock;
 pub mod demo;
@@ -16,10 +17,13 @@ pub mod settings;
 mod state;
 mod storage;
 mod sync;
+mod tracks;
 
 pub use api::app;
 pub use settings::Settings;
 pub use state::{AppState, StartError};
+pub use storage::DB_FILE;
+pub use tracks::demo::DEMO_VEHICLES;
 
 use anyhow::Context;
 use cgt_shared::{Role, UserId};

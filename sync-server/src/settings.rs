@@ -15,6 +15,8 @@ const MIN_BODY_BYTES: usize = 1 << 10;
 const MAX_BODY_BYTES: usize = 1 << 30;
 const MAX_TOKEN_TTL_DAYS: u32 = 3650;
 const MAX_PHOTO_BYTES: u64 = 1 << 30;
+/// The console as `npm run build` leaves it in this source tree.
+pub const DEFAULT_CONSOLE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/console/dist");
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
@@ -32,6 +34,11 @@ pub struct Settings {
     pub categories_file: Option<PathBuf>,
     /// Largest photo accepted for upload, in bytes; devices are told before they send any.
     pub max_photo_bytes: u64,
+    /// Folder of the built web console, served at `/console/`.
+    pub console_dir: PathBuf,
+    /// XYZ tile URL template for the console's maps (e.g. Tianditu with its key); without
+    /// one the maps show vector layers only.
+    pub map_tile_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -44,6 +51,8 @@ impl Default for Settings {
             token_ttl_days: DEFAULT_TOKEN_TTL_DAYS,
             categories_file: None,
             max_photo_bytes: DEFAULT_MAX_PHOTO_BYTES,
+            console_dir: PathBuf::from(DEFAULT_CONSOLE_DIR),
+            map_tile_url: None,
         }
     }
 }
@@ -89,6 +98,8 @@ pub struct Layer {
     pub token_ttl_days: Option<u32>,
     pub categories_file: Option<PathBuf>,
     pub max_photo_bytes: Option<u64>,
+    pub console_dir: Option<PathBuf>,
+    pub map_tile_url: Option<String>,
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -108,7 +119,7 @@ pub enum ConfigError {
 }
 
 /// The environment variables read, with what each overrides.
-pub const ENV_VARS: [(&str, &str); 7] = [
+pub const ENV_VARS: [(&str, &str); 9] = [
     ("CGT_LISTEN", "listen"),
     ("CGT_DATA_DIR", "data_dir"),
     ("CGT_DEMO", "demo"),
@@ -116,6 +127,8 @@ pub const ENV_VARS: [(&str, &str); 7] = [
     ("CGT_TOKEN_TTL_DAYS", "token_ttl_days"),
     ("CGT_CATEGORIES_FILE", "categories_file"),
     ("CGT_MAX_PHOTO_BYTES", "max_photo_bytes"),
+    ("CGT_CONSOLE_DIR", "console_dir"),
+    ("CGT_MAP_TILE_URL", "map_tile_url"),
 ];
 
 /// Combines the layers. `file` is the config file's path and text; relative paths in it are
@@ -134,6 +147,7 @@ pub fn resolve(
         let base = path.parent().unwrap_or(Path::new(""));
         layer.data_dir = layer.data_dir.map(|p| base.join(p));
         layer.categories_file = layer.categories_file.map(|p| base.join(p));
+        layer.console_dir = layer.console_dir.map(|p| base.join(p));
         settings.apply(layer);
     }
     settings.apply(env_layer(env)?);
@@ -152,6 +166,8 @@ impl Settings {
             token_ttl_days,
             categories_file,
             max_photo_bytes,
+            console_dir,
+            map_tile_url,
         } = layer;
         self.listen = listen.unwrap_or(self.listen);
         self.data_dir = data_dir.unwrap_or_else(|| self.data_dir.clone());
@@ -159,6 +175,10 @@ impl Settings {
         self.max_body_bytes = max_body_bytes.unwrap_or(self.max_body_bytes);
         self.token_ttl_days = token_ttl_days.unwrap_or(self.token_ttl_days);
         self.max_photo_bytes = max_photo_bytes.unwrap_or(self.max_photo_bytes);
+        self.console_dir = console_dir.unwrap_or_else(|| self.console_dir.clone());
+        if map_tile_url.is_some() {
+            self.map_tile_url = map_tile_url.filter(|url| !url.is_empty());
+        }
         if categories_file.is_some() {
             self.categories_file = categories_file;
         }
@@ -179,6 +199,15 @@ impl Settings {
                 key: "token_ttl_days",
                 reason: format!("{} 不在 1…{MAX_TOKEN_TTL_DAYS} 之间", self.token_ttl_days),
             });
+        }
+        if let Some(url) = &self.map_tile_url {
+            let templated = ["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p));
+            if !(url.starts_with("http://") || url.starts_with("https://")) || !templated {
+                return Err(ConfigError::Invalid {
+                    key: "map_tile_url",
+                    reason: format!("{url} 不是含 {{z}}/{{x}}/{{y}} 的 http(s) 地址"),
+                });
+            }
         }
         if !(1..=MAX_PHOTO_BYTES).contains(&self.max_photo_bytes) {
             return Err(ConfigError::Invalid {
@@ -226,6 +255,8 @@ fn env_layer(env: impl Fn(&str) -> Option<String>) -> Result<Layer, ConfigError>
         token_ttl_days: parsed(&env, "CGT_TOKEN_TTL_DAYS", "a number of days")?,
         categories_file: path("CGT_CATEGORIES_FILE"),
         max_photo_bytes: parsed(&env, "CGT_MAX_PHOTO_BYTES", "a number of bytes")?,
+        console_dir: path("CGT_CONSOLE_DIR"),
+        map_tile_url: env("CGT_MAP_TILE_URL"),
     })
 }
 
@@ -266,7 +297,7 @@ mod tests {
         check(None, &[], Layer::default(), Ok(Settings::default()));
         check(
             Some(
-                "listen = \"0.0.0.0:9000\"\ndata_dir = \"db\"\ndemo = true\ncategories_file = \"/srv/cat.toml\"",
+                "listen = \"0.0.0.0:9000\"\ndata_dir = \"db\"\ndemo = true\ncategories_file = \"/srv/cat.toml\"\nconsole_dir = \"ui\"",
             ),
             &[],
             Layer::default(),
@@ -275,6 +306,7 @@ mod tests {
                 s.data_dir = PathBuf::from("/etc/cgt/db");
                 s.demo = true;
                 s.categories_file = Some(PathBuf::from("/srv/cat.toml"));
+                s.console_dir = PathBuf::from("/etc/cgt/ui");
             })),
         );
         check(
@@ -296,6 +328,10 @@ mod tests {
                 ("CGT_LISTEN", "127.0.0.1:1"),
                 ("CGT_MAX_BODY_BYTES", "4096"),
                 ("CGT_MAX_PHOTO_BYTES", "1048576"),
+                (
+                    "CGT_MAP_TILE_URL",
+                    "https://t0.tianditu.gov.cn/{z}/{x}/{y}?tk=k",
+                ),
             ],
             Layer {
                 listen: Some("127.0.0.1:2".parse().unwrap()),
@@ -306,6 +342,7 @@ mod tests {
                 s.listen = "127.0.0.1:2".parse().unwrap();
                 s.max_body_bytes = 4096;
                 s.max_photo_bytes = 1 << 20;
+                s.map_tile_url = Some("https://t0.tianditu.gov.cn/{z}/{x}/{y}?tk=k".into());
                 s.demo = true;
             })),
         );
@@ -343,6 +380,12 @@ mod tests {
             &[("CGT_MAX_BODY_BYTES", "10")],
             Layer::default(),
             Err("max_body_bytes"),
+        );
+        check(
+            None,
+            &[("CGT_MAP_TILE_URL", "ftp://tiles/{x}/{y}")],
+            Layer::default(),
+            Err("map_tile_url"),
         );
         check(
             Some("max_photo_bytes = 0"),

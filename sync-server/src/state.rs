@@ -1,11 +1,15 @@
-//! What every handler shares: settings, storage, the category table and the document locks.
+//! What every handler shares: settings, storage, the category table, the document locks and
+//! the case loop's calendar and time limits.
 
+use crate::caseflow::summary::Rules;
 use crate::demo::{self, DemoError};
 use crate::photos::PhotoStore;
 use crate::settings::Settings;
 use crate::storage::{Storage, StorageError};
 use crate::sync::locks::DocLocks;
 use cgt_shared::CategoryTable;
+use cgt_shared::caseflow::calendar::WorkCalendar;
+use cgt_shared::caseflow::limits::TimeLimits;
 use cgt_shared::category::CategoryError;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -38,6 +42,8 @@ struct Inner {
     table: CategoryTable,
     locks: DocLocks,
     photos: PhotoStore,
+    calendar: WorkCalendar,
+    limits: TimeLimits,
 }
 
 impl AppState {
@@ -67,6 +73,8 @@ impl AppState {
                 table,
                 locks: DocLocks::default(),
                 photos,
+                calendar: WorkCalendar::builtin(),
+                limits: TimeLimits::builtin(),
             }),
         })
     }
@@ -89,6 +97,14 @@ impl AppState {
 
     pub(crate) fn photos(&self) -> &PhotoStore {
         &self.inner.photos
+    }
+
+    /// The working calendar and time limits of the case loop.
+    pub(crate) fn rules(&self) -> Rules<'_> {
+        Rules {
+            calendar: &self.inner.calendar,
+            limits: &self.inner.limits,
+        }
     }
 }
 

@@ -82,6 +82,7 @@ async fn refused_pushes_are_recorded_and_store_nothing() {
             role: None,
             note: "结案".into(),
             command: None,
+            data: Default::default(),
         },
     )
     .unwrap();

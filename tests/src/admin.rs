@@ -42,10 +42,16 @@ impl Admin {
         }
     }
 
-    /// How many case documents the server stores.
-    pub async fn doc_count(&self) -> anyhow::Result<usize> {
+    /// The server's counts (`GET /api/v1/stats`).
+    pub async fn stats(&self) -> anyhow::Result<Value> {
         let (status, body) = self.get("/api/v1/stats").await?;
         anyhow::ensure!(status == 200, "stats: {status} {body}");
+        Ok(body)
+    }
+
+    /// How many case documents the server stores.
+    pub async fn doc_count(&self) -> anyhow::Result<usize> {
+        let body = self.stats().await?;
         body["docs"]
             .as_u64()
             .map(|n| n as usize)

@@ -1,5 +1,5 @@
 //! Valid reports in the demo city (苏州市姑苏区, county 320508), made from a seeded RNG so a
-//! failing test can be replayed.
+//! failing test can be replayed, and patrol walks as GPX files.
 
 use cgt_client::NewReport;
 use cgt_shared::{
@@ -64,4 +64,25 @@ pub fn new_report(rng: &mut impl Rng) -> NewReport {
 /// A whole report made by `user` on `device`, as a crafted client would build it by hand.
 pub fn report_by(user: UserId, device: DeviceId, seed: u64) -> Report {
     new_report(&mut rng(seed)).into_report(user, device, Timestamp(1_790_000_000_000))
+}
+
+/// Where [`walk_gpx`] starts: a street in inspector01's work grid.
+pub const WALK_START: (f64, f64) = (31.325, 120.6155);
+
+/// A walk east at 1.2 m/s along [`WALK_START`]'s latitude, one GPX point a second for
+/// `seconds` seconds from `start_ms`.
+pub fn walk_gpx(start_ms: i64, seconds: u32) -> String {
+    let (lat, lon0) = WALK_START;
+    let mut text = String::from(
+        "<?xml version=\"1.0\"?><gpx version=\"1.1\" xmlns=\"http://www.topografix.com/GPX/1/1\"><trk><trkseg>",
+    );
+    for s in 0..seconds {
+        let lon = lon0 + f64::from(s) * 1.2 / (111_195.0 * lat.to_radians().cos());
+        let at = cgt_shared::gpx::format_utc(Timestamp(start_ms + i64::from(s) * 1000));
+        text.push_str(&format!(
+            "<trkpt lat=\"{lat}\" lon=\"{lon:.7}\"><time>{at}</time></trkpt>"
+        ));
+    }
+    text.push_str("</trkseg></trk></gpx>");
+    text
 }

@@ -14,8 +14,19 @@ pub struct InProcessServer {
 }
 
 impl InProcessServer {
-    /// Starts the server on a runtime of `workers` threads.
+    /// Starts the server on a runtime of `workers` threads, on a free port.
     pub fn start(data_dir: &Path, demo: bool, workers: usize) -> anyhow::Result<InProcessServer> {
+        InProcessServer::start_at(data_dir, demo, workers, "127.0.0.1:0".parse()?)
+    }
+
+    /// Starts the server listening on `addr`, e.g. the port of a server stopped before (dropping
+    /// an `InProcessServer` stops it).
+    pub fn start_at(
+        data_dir: &Path,
+        demo: bool,
+        workers: usize,
+        addr: SocketAddr,
+    ) -> anyhow::Result<InProcessServer> {
         let mut settings = Settings::for_test(data_dir);
         settings.demo = demo;
         let (stop, stopped) = oneshot::channel::<()>();
@@ -28,12 +39,14 @@ impl InProcessServer {
                 .build()
                 .expect("runtime");
             runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                ready
-                    .send(listener.local_addr().expect("addr"))
-                    .expect("ready");
+                let listener = match tokio::net::TcpListener::bind(addr).await {
+                    Ok(listener) => listener,
+                    Err(e) => {
+                        let _ = ready.send(Err(e));
+                        return;
+                    }
+                };
+                ready.send(listener.local_addr()).expect("ready");
                 cgt_server::launch(launch_settings, listener, async {
                     let _ = stopped.await;
                 })
@@ -41,7 +54,7 @@ impl InProcessServer {
                 .expect("server runs");
             });
         });
-        let addr = bound.recv()?;
+        let addr = bound.recv()??;
         let server = InProcessServer {
             addr,
             settings,

@@ -3,8 +3,10 @@
 
 pub mod admin;
 pub mod bench;
+pub mod browser;
 pub mod fixtures;
 pub mod inprocess;
 pub mod proxy;
 pub mod raw;
 pub mod server_process;
+pub mod staff;

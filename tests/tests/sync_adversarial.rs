@@ -64,6 +64,7 @@ async fn crafted_changes_are_refused_recorded_and_never_seen() -> anyhow::Result
             role: None,
             note: "自己结案".into(),
             command: None,
+            data: Default::default(),
         };
         append_event(d, &event).expect("append");
     });

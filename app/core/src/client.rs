@@ -5,10 +5,11 @@ use crate::error::ClientError;
 use crate::model::{LastSync, Session};
 use crate::photos::Photos;
 use crate::store::{Store, docs, settings};
+use crate::track::TrackSettings;
 use cgt_shared::DocId;
 use std::fmt;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The 城管通 client: a local store and a sync client. Cheap to clone; every clone shares the
@@ -25,6 +26,7 @@ pub(crate) struct Inner {
     /// One sync at a time per client: two interleaved pushes would confuse the in-doubt record.
     pub(crate) sync_lock: tokio::sync::Mutex<()>,
     pub(crate) photos: Photos,
+    pub(crate) track_settings: Mutex<TrackSettings>,
 }
 
 impl fmt::Debug for Client {
@@ -61,6 +63,7 @@ impl Client {
                 http,
                 sync_lock: tokio::sync::Mutex::new(()),
                 photos: Photos::beside(db_path.as_ref()),
+                track_settings: Mutex::new(TrackSettings::default()),
             }),
         })
     }

@@ -24,6 +24,8 @@ pub enum ClientError {
     Invalid(#[from] ReportError),
     #[error("定位无效: {0}")]
     Position(#[from] PositionError),
+    #[error("尚未上班:请先上班再记录轨迹")]
+    NotOnShift,
     #[error("找不到这条上报")]
     NotFound,
     #[error("只能修改或撤回本人在本机上报的问题")]

@@ -10,6 +10,7 @@ mod auth;
 mod client;
 mod clock;
 mod error;
+mod form;
 mod http;
 mod model;
 mod photos;
@@ -18,14 +19,18 @@ mod reference;
 mod reports;
 mod store;
 mod sync;
+mod tasks;
 #[cfg(test)]
 mod testing;
+mod track;
 mod view;
 
 pub use auth::LOGIN_PATH;
 pub use client::Client;
 pub use clock::{Clock, SystemClock};
 pub use error::ClientError;
+pub use form::{CategoryChoice, ReportDraft};
 pub use model::{LastSync, NewReport, PendingItem, ReportView, Session, SyncReport, SyncState};
 pub use photos::{PendingPhoto, PhotoState, SyncProgress};
 pub use reference::{ComponentView, ReferenceState, ReferenceUpdate, UnitGridView, WorkGridView};
+pub use track::{PatrolSummary, Recorded, RecordingReport, Shift, TrackSettings};

@@ -99,6 +99,10 @@ pub struct SyncReport {
     pub photo_bytes_sent: u64,
     /// Photos still queued after this sync; `pending_photos()` says why.
     pub photos_waiting: usize,
+    /// Track segments the server confirmed in this sync.
+    pub track_segments_sent: usize,
+    /// Track segments with points still to be sent after this sync.
+    pub track_segments_waiting: usize,
 }
 
 /// When the last sync ended and why it failed, if it did.
@@ -106,6 +110,8 @@ pub struct SyncReport {
 pub struct LastSync {
     pub at: Timestamp,
     pub error: Option<String>,
+    /// When a sync last succeeded ("上次成功同步"), which may be long before `at`.
+    pub succeeded_at: Option<Timestamp>,
 }
 
 impl NewReport {

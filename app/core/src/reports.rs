@@ -163,7 +163,7 @@ fn load_for_write(
 }
 
 /// Stores a document the inspector changed: compacted, pending again even if it was refused.
-fn save_local_change(
+pub(crate) fn save_local_change(
     conn: &Connection,
     row: &mut DocRow,
     doc: &mut AutoCommit,

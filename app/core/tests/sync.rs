@@ -322,5 +322,7 @@ async fn reports_wait_out_a_dead_network_and_leave_when_it_returns() {
     assert_eq!((sync.round_trips, sync.stored), (1, 1));
     assert_eq!(server.report(report.id), Some(report));
     assert!(phone.client.pending().unwrap().is_empty());
-    assert_eq!(phone.client.last_sync().unwrap().unwrap().error, None);
+    let last = phone.client.last_sync().unwrap().unwrap();
+    assert_eq!(last.error, None);
+    assert_eq!(last.succeeded_at, Some(last.at), "a success is remembered");
 }

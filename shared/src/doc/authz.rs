@@ -308,6 +308,7 @@ mod tests {
                     role: None,
                     note: String::new(),
                     command: None,
+                    data: Default::default(),
                 },
             )
             .unwrap()

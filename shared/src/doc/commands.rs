@@ -1,12 +1,12 @@
-//! The `commands` part: what a device asks the server to do with a case (withdraw it; later,
-//! task results). Each device appends to its own list only; the server answers every command
+//! The `commands` part: what a device asks the server to do with a case (withdraw it, 核实 and
+//! 核查 results, 处置反馈). Each device appends to its own list only; the server answers every command
 //! with a workflow event that names it, so a command is pending until such an event exists.
 
-use super::values::{child, int, opt_str, str};
-use super::workflow::{EventKind, WorkflowEvent, derive_status, read_events};
+use super::values::{child, int, opt_bool, opt_str, str};
+use super::workflow::{EventData, EventKind, WorkflowEvent, read_events};
 use super::{COMMANDS, DocError};
-use crate::ids::{DeviceId, UserId};
-use crate::role::Role;
+use crate::caseflow::{Action, Actor, CaseFacts, CaseState, decide};
+use crate::ids::DeviceId;
 use crate::time::Timestamp;
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjType, ROOT, ReadDoc};
@@ -17,6 +17,12 @@ use uuid::Uuid;
 pub enum CommandKind {
     /// 撤回: take back a report that the centre has not accepted yet.
     Withdraw,
+    /// 核实结果 of a task assigned to this inspector, with on-site photos.
+    Verify { exists: bool, photos: Vec<String> },
+    /// 核查结果 of a task assigned to this inspector, with on-site photos.
+    Check { passed: bool, photos: Vec<String> },
+    /// 处置反馈 from a department handler's device, with after-photos.
+    Handle { photos: Vec<String> },
     /// A command of a newer app version; refused with a clear note.
     Other(String),
 }
@@ -25,15 +31,59 @@ impl CommandKind {
     pub fn as_str(&self) -> &str {
         match self {
             CommandKind::Withdraw => "withdraw",
+            CommandKind::Verify { .. } => "verify",
+            CommandKind::Check { .. } => "check",
+            CommandKind::Handle { .. } => "handle",
             CommandKind::Other(s) => s,
         }
     }
 
-    pub fn parse(s: &str) -> CommandKind {
-        match s {
-            "withdraw" => CommandKind::Withdraw,
-            other => CommandKind::Other(other.to_string()),
+    /// The kind from its name and the item's `passed` and `photos` fields.
+    pub fn parse(s: &str, passed: Option<bool>, photos: Vec<String>) -> CommandKind {
+        match (s, passed) {
+            ("withdraw", _) => CommandKind::Withdraw,
+            ("verify", Some(exists)) => CommandKind::Verify { exists, photos },
+            ("check", Some(passed)) => CommandKind::Check { passed, photos },
+            ("handle", _) => CommandKind::Handle { photos },
+            (other, _) => CommandKind::Other(other.to_string()),
         }
+    }
+
+    fn passed(&self) -> Option<bool> {
+        match self {
+            CommandKind::Verify { exists: b, .. } | CommandKind::Check { passed: b, .. } => {
+                Some(*b)
+            }
+            _ => None,
+        }
+    }
+
+    fn photos(&self) -> &[String] {
+        match self {
+            CommandKind::Verify { photos, .. }
+            | CommandKind::Check { photos, .. }
+            | CommandKind::Handle { photos } => photos,
+            _ => &[],
+        }
+    }
+
+    /// The workflow action the command asks for.
+    pub fn action(&self) -> Option<Action> {
+        Some(match self {
+            CommandKind::Withdraw => Action::Withdraw,
+            CommandKind::Verify { exists, photos } => Action::Verify {
+                exists: *exists,
+                photos: photos.clone(),
+            },
+            CommandKind::Check { passed, photos } => Action::Check {
+                passed: *passed,
+                photos: photos.clone(),
+            },
+            CommandKind::Handle { photos } => Action::Handle {
+                photos: photos.clone(),
+            },
+            CommandKind::Other(_) => return None,
+        })
     }
 }
 
@@ -66,6 +116,13 @@ pub fn append_command(
     doc.put(&item, "kind", command.kind.as_str())?;
     doc.put(&item, "note", command.note.as_str())?;
     doc.put(&item, "at", command.at.millis())?;
+    if let Some(passed) = command.kind.passed() {
+        doc.put(&item, "passed", passed)?;
+    }
+    let photos = command.kind.photos();
+    if !photos.is_empty() {
+        doc.put(&item, "photos", photos.join(","))?;
+    }
     Ok(())
 }
 
@@ -94,7 +151,13 @@ pub fn read_commands<D: ReadDoc>(doc: &D) -> Result<Vec<(DeviceId, DeviceCommand
                 device,
                 DeviceCommand {
                     id,
-                    kind: CommandKind::parse(&str(doc, &item, "kind")?),
+                    kind: CommandKind::parse(
+                        &str(doc, &item, "kind")?,
+                        opt_bool(doc, &item, "passed")?,
+                        opt_str(doc, &item, "photos")?
+                            .map(|p| p.split(',').map(String::from).collect())
+                            .unwrap_or_default(),
+                    ),
                     note: opt_str(doc, &item, "note")?.unwrap_or_default(),
                     at: Timestamp(int(doc, &item, "at")?),
                 },
@@ -116,97 +179,202 @@ pub fn pending_commands<D: ReadDoc>(doc: &D) -> Result<Vec<(DeviceId, DeviceComm
         .collect())
 }
 
-/// Who issued a command, as the server established it.
+/// Who issued a command, as the server established it, and the case's facts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Issuer {
-    pub user: UserId,
-    pub role: Role,
-    /// Whether the issuer is the report's reporter.
-    pub is_reporter: bool,
+    pub actor: Actor,
+    pub facts: CaseFacts,
 }
 
-/// The server's answer to a command: the event to append. Pure: decided from the history.
+/// The server's answer to a command: the events to append, each naming the command. Pure:
+/// decided by [`decide`] from the history. A command refused because the case moved on after
+/// the device issued it (e.g. offline 处置反馈 while the case was re-dispatched) marks the case
+/// in conflict for an admin instead of guessing; other refusals answer `command_refused`.
 pub fn answer_command(
     history: &[WorkflowEvent],
     issuer: Issuer,
     command: &DeviceCommand,
     now: Timestamp,
-) -> WorkflowEvent {
-    let status = derive_status(history);
-    let (kind, note) = match &command.kind {
-        CommandKind::Withdraw if !issuer.is_reporter => {
-            (EventKind::CommandRefused, "只有上报人可以撤回".to_string())
-        }
-        CommandKind::Withdraw if !status.may_withdraw() => (
-            EventKind::CommandRefused,
-            format!("案件状态为{},不能撤回", status.label()),
-        ),
-        CommandKind::Withdraw => (EventKind::Withdrawn, command.note.clone()),
-        CommandKind::Other(kind) => (
-            EventKind::CommandRefused,
-            format!("服务器不支持的指令: {kind}"),
-        ),
-    };
-    WorkflowEvent {
+) -> Vec<WorkflowEvent> {
+    let state = CaseState::fold(history);
+    let event = |kind, note: String, data| WorkflowEvent {
         kind,
         at: now,
-        user: Some(issuer.user),
-        role: Some(issuer.role),
+        user: Some(issuer.actor.user),
+        role: Some(issuer.actor.role),
         note,
         command: Some(command.id),
+        data,
+    };
+    let Some(action) = command.kind.action() else {
+        let note = format!("服务器不支持的指令: {}", command.kind.as_str());
+        return vec![event(EventKind::CommandRefused, note, EventData::default())];
+    };
+    match decide(&state, &issuer.facts, &issuer.actor, &action) {
+        Ok(drafts) => drafts
+            .into_iter()
+            .map(|d| event(d.kind, command.note.clone(), d.data))
+            .collect(),
+        Err(e) if e.is_state_race() && state.status_since.is_some_and(|t| t > command.at) => {
+            let note = format!("设备离线操作与案件后续处理冲突,请管理员处理: {e}");
+            vec![event(EventKind::ConflictMarked, note, EventData::default())]
+        }
+        Err(e) => vec![event(
+            EventKind::CommandRefused,
+            e.to_string(),
+            EventData::default(),
+        )],
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doc::workflow::{CaseStatus, append_event};
+    use crate::doc::workflow::{CaseStatus, append_event, derive_status};
+    use crate::ids::UserId;
+    use crate::role::Role;
 
-    fn withdraw() -> DeviceCommand {
+    fn command(kind: CommandKind, at: i64) -> DeviceCommand {
         DeviceCommand {
             id: Uuid::now_v7(),
-            kind: CommandKind::Withdraw,
+            kind,
             note: "重复上报".into(),
-            at: Timestamp(5),
+            at: Timestamp(at),
         }
     }
 
-    fn issuer(is_reporter: bool) -> Issuer {
+    fn issuer(role: Role, is_reporter: bool) -> Issuer {
+        let user = UserId::new();
         Issuer {
-            user: UserId::new(),
-            role: Role::Inspector,
-            is_reporter,
+            actor: Actor {
+                user,
+                role,
+                department: Some(2),
+            },
+            facts: CaseFacts {
+                reporter: if is_reporter { user } else { UserId::new() },
+                self_handled: false,
+            },
         }
+    }
+
+    fn kinds(events: &[WorkflowEvent]) -> Vec<EventKind> {
+        events.iter().map(|e| e.kind.clone()).collect()
     }
 
     #[test]
     fn answers_table() {
-        let cmd = withdraw();
-        let check = |history: &[WorkflowEvent], is_reporter, cmd: &DeviceCommand, kind| {
-            let e = answer_command(history, issuer(is_reporter), cmd, Timestamp(9));
-            assert_eq!(e.kind, kind, "{}", e.note);
-            assert_eq!(e.command, Some(cmd.id));
+        let cmd = command(CommandKind::Withdraw, 5);
+        let check = |history: &[WorkflowEvent], issuer, cmd: &DeviceCommand, kind| {
+            let events = answer_command(history, issuer, cmd, Timestamp(9));
+            assert_eq!(kinds(&events), vec![kind], "{events:?}");
+            assert_eq!(events[0].command, Some(cmd.id));
         };
-        check(&[], true, &cmd, EventKind::Withdrawn);
-        check(&[], false, &cmd, EventKind::CommandRefused);
-        let withdrawn = answer_command(&[], issuer(true), &cmd, Timestamp(9));
-        check(&[withdrawn], true, &withdraw(), EventKind::CommandRefused);
-        let future = DeviceCommand {
-            kind: CommandKind::Other("teleport".into()),
-            ..withdraw()
+        check(
+            &[],
+            issuer(Role::Inspector, true),
+            &cmd,
+            EventKind::Withdrawn,
+        );
+        check(
+            &[],
+            issuer(Role::Inspector, false),
+            &cmd,
+            EventKind::CommandRefused,
+        );
+        let withdrawn = answer_command(&[], issuer(Role::Inspector, true), &cmd, Timestamp(9));
+        let again = command(CommandKind::Withdraw, 20);
+        check(
+            &withdrawn,
+            issuer(Role::Inspector, true),
+            &again,
+            EventKind::CommandRefused,
+        );
+        let future = command(CommandKind::Other("teleport".into()), 5);
+        check(
+            &[],
+            issuer(Role::Inspector, true),
+            &future,
+            EventKind::CommandRefused,
+        );
+        let check_result = command(
+            CommandKind::Check {
+                passed: true,
+                photos: vec![],
+            },
+            5,
+        );
+        check(
+            &[],
+            issuer(Role::Inspector, false),
+            &check_result,
+            EventKind::CommandRefused,
+        );
+    }
+
+    #[test]
+    fn an_offline_action_overtaken_by_the_centre_is_a_conflict() {
+        let handler = issuer(Role::DepartmentHandler, false);
+        let at = |kind, ms, department| WorkflowEvent {
+            kind,
+            at: Timestamp(ms),
+            user: None,
+            role: None,
+            note: String::new(),
+            command: None,
+            data: EventData {
+                department,
+                ..EventData::default()
+            },
         };
-        check(&[], true, &future, EventKind::CommandRefused);
+        let history = vec![
+            at(EventKind::Accepted, 1, None),
+            at(EventKind::Registered, 2, None),
+            at(EventKind::Dispatched, 3, Some(2)),
+            at(EventKind::Returned, 10, None),
+            at(EventKind::Dispatched, 11, Some(5)),
+        ];
+        let photo = "ab".repeat(32);
+        let feedback = command(
+            CommandKind::Handle {
+                photos: vec![photo],
+            },
+            5,
+        );
+        let events = answer_command(&history, handler, &feedback, Timestamp(20));
+        assert_eq!(kinds(&events), vec![EventKind::ConflictMarked]);
+        assert!(events[0].note.contains("处置中"), "{}", events[0].note);
+        // Made after the re-dispatch, the same feedback is simply refused.
+        let late = command(
+            CommandKind::Handle {
+                photos: vec!["ab".repeat(32)],
+            },
+            15,
+        );
+        let events = answer_command(&history, handler, &late, Timestamp(20));
+        assert_eq!(kinds(&events), vec![EventKind::CommandRefused]);
     }
 
     #[test]
     fn a_command_is_pending_until_answered() {
         let device = DeviceId::new();
         let mut doc = AutoCommit::new();
-        let cmd = withdraw();
+        let cmd = command(
+            CommandKind::Check {
+                passed: false,
+                photos: vec!["cd".repeat(32)],
+            },
+            5,
+        );
         append_command(&mut doc, device, &cmd).unwrap();
         assert_eq!(pending_commands(&doc).unwrap(), vec![(device, cmd.clone())]);
-        let answer = answer_command(&[], issuer(true), &cmd, Timestamp(9));
-        append_event(&mut doc, &answer).unwrap();
+        let withdraw = command(CommandKind::Withdraw, 6);
+        append_command(&mut doc, device, &withdraw).unwrap();
+        for (_, c) in pending_commands(&doc).unwrap() {
+            for answer in answer_command(&[], issuer(Role::Inspector, true), &c, Timestamp(9)) {
+                append_event(&mut doc, &answer).unwrap();
+            }
+        }
         assert!(pending_commands(&doc).unwrap().is_empty());
         assert_eq!(
             derive_status(&read_events(&doc).unwrap()),

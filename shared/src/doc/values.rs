@@ -61,9 +61,17 @@ pub(crate) fn int<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Result<i64, Do
 }
 
 pub(crate) fn bool<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Result<bool, DocError> {
+    Ok(opt_bool(doc, obj, key)?.unwrap_or(false))
+}
+
+pub(crate) fn opt_bool<D: ReadDoc>(
+    doc: &D,
+    obj: &ObjId,
+    key: &str,
+) -> Result<Option<bool>, DocError> {
     match scalar(doc, obj, key)? {
-        None | Some(ScalarValue::Null) => Ok(false),
-        Some(ScalarValue::Boolean(b)) => Ok(b),
+        None | Some(ScalarValue::Null) => Ok(None),
+        Some(ScalarValue::Boolean(b)) => Ok(Some(b)),
         Some(_) => Err(DocError::WrongType {
             field: key.into(),
             expected: "boolean",

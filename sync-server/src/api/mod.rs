@@ -2,12 +2,21 @@
 
 mod admin;
 mod auth;
+mod case_photos;
+mod case_view;
+mod cases;
+mod console;
 mod docs;
+mod evaluation;
 mod extract;
+mod intake;
 mod limit;
+mod open311;
 mod photos;
 mod reference;
 mod sync;
+mod tracks;
+mod vehicles;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -24,6 +33,7 @@ use tower_http::trace::TraceLayer;
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
     let max_body = state.settings().max_body_bytes;
+    let console = console::routes(&state.settings().console_dir);
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/api/v1/auth/login", post(auth::login))
@@ -34,11 +44,42 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/devices/{id}/revoke", post(admin::revoke_device))
         .route("/api/v1/refusals", get(admin::refusals))
         .route("/api/v1/docs/{id}", get(docs::view))
+        .route("/api/v1/cases", get(cases::queue).post(cases::create))
+        .route("/api/v1/cases/{id}", get(cases::detail))
+        .route("/api/v1/cases/{id}/suggestions", get(cases::suggestions))
+        .route("/api/v1/cases/{id}/photos", post(case_photos::attach))
+        .route("/api/v1/departments", get(case_photos::departments))
+        .route("/api/v1/cases/{id}/{action}", post(cases::action))
+        .route("/api/v1/supervision", get(cases::supervision))
+        .route("/api/v1/conflicts", get(cases::conflicts))
+        .route(
+            "/api/v1/evaluation/departments",
+            get(evaluation::departments),
+        )
+        .route("/api/v1/evaluation/inspectors", get(evaluation::inspectors))
+        .route("/api/v1/evaluation/areas", get(evaluation::areas))
+        .route("/api/v1/admin/api-keys", post(intake::create_key))
+        .route("/api/v1/sensors/alarms", post(intake::sensor_alarm))
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/open311/v2/services.json", get(open311::services))
+        .route("/open311/v2/services/{code}", get(open311::service))
+        .route(
+            "/open311/v2/requests.json",
+            get(open311::list).post(open311::create),
+        )
+        .route("/open311/v2/requests/{id}", get(open311::one))
+        .route(
+            "/open311/v2/requests/{id}/satisfaction",
+            post(open311::rate),
+        )
         .route(PUSH_PATH, post(sync::push))
         .route(PULL_PATH, post(sync::pull))
         .route(STATUS_PATH, post(sync::status))
         .route(reference::PATH, reference::route())
         .merge(photos::routes())
+        .merge(tracks::routes())
+        .merge(vehicles::routes())
+        .merge(console)
         .fallback(|| async { ApiError::not_found("接口不存在 (no such endpoint)") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
@@ -54,6 +95,14 @@ pub fn app(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The OpenAPI 3 document of this API.
+async fn openapi() -> impl IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        include_str!("../../data/openapi.json"),
+    )
 }
 
 /// Runs blocking work (SQLite, argon2, Automerge) on the blocking pool.

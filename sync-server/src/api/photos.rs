@@ -1,12 +1,13 @@
 //! The photo endpoints: start or resume an upload (`POST …/{sha256}/upload`), append a chunk
 //! (`PATCH …/{sha256}`), fetch a photo (`GET …/{sha256}`) or its thumbnail (`GET …/thumb`).
 //! Uploading needs a device session; viewing, any session of a user who may read a report
-//! referencing the photo, or an admin.
+//! referencing the photo, or of the centre's roles (who read every case).
 //!
 //! Errors are JSON like the rest of the API, with what the client needs to go on: the
 //! server's `offset` on a 409, the limit (`max_bytes` or `chunk_bytes`) on a 413.
 
 use super::blocking;
+use super::cases::in_centre;
 use super::extract::{JsonBody, PathParam};
 use crate::auth::{DeviceSession, Session};
 use crate::error::ApiError;
@@ -19,7 +20,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use cgt_shared::Role;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -198,12 +198,12 @@ async fn photo(
     session: Session,
     PathParam(hash): PathParam<PhotoHash>,
 ) -> Result<Response, PhotoFailure> {
-    let admin = session.has(Role::Admin);
+    let sees_all = in_centre(&session);
     let tag = format!("\"{hash}\"");
     let bytes = blocking(move || {
         Ok(state
             .photos()
-            .jpeg(state.storage(), &hash, session.user, admin))
+            .jpeg(state.storage(), &hash, session.user, sees_all))
     })
     .await??;
     Ok(jpeg_response(bytes, Some(tag)))
@@ -215,11 +215,11 @@ async fn thumbnail(
     session: Session,
     PathParam(hash): PathParam<PhotoHash>,
 ) -> Result<Response, PhotoFailure> {
-    let admin = session.has(Role::Admin);
+    let sees_all = in_centre(&session);
     let bytes = blocking(move || {
         Ok(state
             .photos()
-            .thumbnail(state.storage(), &hash, session.user, admin))
+            .thumbnail(state.storage(), &hash, session.user, sees_all))
     })
     .await??;
     Ok(jpeg_response(bytes, None))

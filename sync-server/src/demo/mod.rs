@@ -63,13 +63,15 @@ pub(crate) fn seed(storage: &Storage) -> Result<Option<CitySummary>, DemoError> 
             ..grid.clone()
         })
         .collect();
-    Ok(storage.seed_city(CitySeed {
+    let summary = storage.seed_city(CitySeed {
         departments: city.departments,
         users,
         work_grids,
         unit_grids: city.unit_grids,
         components: city.components,
-    })?)
+    })?;
+    crate::tracks::demo::seed(storage, now)?;
+    Ok(summary)
 }
 
 #[cfg(test)]

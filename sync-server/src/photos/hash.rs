@@ -19,6 +19,11 @@ impl PhotoHash {
         &self.0
     }
 
+    /// The name of `bytes`.
+    pub fn of_bytes(bytes: &[u8]) -> PhotoHash {
+        PhotoHash(hex::encode(Sha256::digest(bytes)))
+    }
+
     /// Whether the file at `path` holds what this name promises; read in blocks.
     pub fn matches_file(&self, path: &Path) -> std::io::Result<bool> {
         let mut file = std::fs::File::open(path)?;

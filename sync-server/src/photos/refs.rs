@@ -10,6 +10,7 @@ use super::hash::PhotoHash;
 use crate::storage::{Storage, StorageError};
 use automerge::AutoCommit;
 use cgt_shared::doc::report_part::read_report;
+use cgt_shared::doc::workflow::read_events;
 use cgt_shared::{DocId, UserId};
 use rusqlite::Connection;
 
@@ -57,16 +58,25 @@ fn read_batch(c: &Connection) -> Result<Vec<Indexed>, StorageError> {
     Ok(batch)
 }
 
-/// The photos a stored document's report references; none if it has no readable report.
+/// The photos a stored document references: its report's, and those attached to steps of its
+/// history (处置 after-photos, 核查 photos); none if it has no readable report.
 fn photos_of(id: &[u8], bytes: &[u8]) -> Vec<String> {
     let Ok(id) = <[u8; 16]>::try_from(id).map(DocId::from_bytes) else {
         return Vec::new();
     };
-    AutoCommit::load(bytes)
-        .ok()
-        .and_then(|doc| read_report(&doc, id).ok())
-        .map(|report| report.photos.into_iter().map(|p| p.sha256).collect())
-        .unwrap_or_default()
+    let Ok(doc) = AutoCommit::load(bytes) else {
+        return Vec::new();
+    };
+    let Ok(report) = read_report(&doc, id) else {
+        return Vec::new();
+    };
+    let steps = read_events(&doc).unwrap_or_default();
+    report
+        .photos
+        .into_iter()
+        .map(|p| p.sha256)
+        .chain(steps.into_iter().flat_map(|e| e.data.photos))
+        .collect()
 }
 
 /// Replaces each document's references, unless a newer version of it is indexed already.

@@ -94,6 +94,17 @@ impl PhotoStore {
             return Err(PhotoError::EmptySize);
         }
         require_reference(storage, hash, who.user)?;
+        self.begin(storage, hash, size, who)
+    }
+
+    /// Starts or resumes an upload whose uploader the caller has authorized.
+    fn begin(
+        &self,
+        storage: &Storage,
+        hash: &PhotoHash,
+        size: u64,
+        who: Uploader,
+    ) -> Result<UploadState, PhotoError> {
         let _one_at_a_time = self.lock(hash);
         let (stored, under_way) =
             storage.read(|c| Ok((table::stored_size(c, hash)?, table::upload(c, hash)?)))?;
@@ -149,6 +160,36 @@ impl PhotoStore {
         who: Uploader,
     ) -> Result<UploadState, PhotoError> {
         require_reference(storage, hash, who.user)?;
+        self.write_chunk(storage, hash, claimed, chunk, who)
+    }
+
+    /// Stores a whole photo in one go for a caller who authorized `who` for it already: a
+    /// console user attaching a photo to a step of a case they may act on (处置反馈).
+    pub fn put(
+        &self,
+        storage: &Storage,
+        bytes: &[u8],
+        who: Uploader,
+    ) -> Result<PhotoHash, PhotoError> {
+        let hash = PhotoHash::of_bytes(bytes);
+        let mut state = self.begin(storage, &hash, bytes.len() as u64, who)?;
+        while !state.complete {
+            let from = usize::try_from(state.offset).unwrap_or(usize::MAX);
+            let to = bytes.len().min(from.saturating_add(CHUNK_BYTES as usize));
+            state = self.write_chunk(storage, &hash, state.offset, &bytes[from..to], who)?;
+        }
+        Ok(hash)
+    }
+
+    /// Appends a chunk to an upload whose uploader the caller has authorized.
+    fn write_chunk(
+        &self,
+        storage: &Storage,
+        hash: &PhotoHash,
+        claimed: u64,
+        chunk: &[u8],
+        who: Uploader,
+    ) -> Result<UploadState, PhotoError> {
         let _one_at_a_time = self.lock(hash);
         let (stored, under_way) =
             storage.read(|c| Ok((table::stored_size(c, hash)?, table::upload(c, hash)?)))?;
@@ -187,15 +228,16 @@ impl PhotoStore {
         Ok(self.state(partial.size, partial.size, true))
     }
 
-    /// The stored photo, if `user` may see it: an admin, or a reader of a report referencing it.
+    /// The stored photo, if `user` may see it: one who `sees_all` (the centre), or a reader of a
+    /// report referencing it.
     pub fn jpeg(
         &self,
         storage: &Storage,
         hash: &PhotoHash,
         user: UserId,
-        admin: bool,
+        sees_all: bool,
     ) -> Result<Vec<u8>, PhotoError> {
-        self.require_visible(storage, hash, user, admin)?;
+        self.require_visible(storage, hash, user, sees_all)?;
         self.blobs.read_stored(hash)?.ok_or(PhotoError::NotFound)
     }
 
@@ -205,9 +247,9 @@ impl PhotoStore {
         storage: &Storage,
         hash: &PhotoHash,
         user: UserId,
-        admin: bool,
+        sees_all: bool,
     ) -> Result<Vec<u8>, PhotoError> {
-        self.require_visible(storage, hash, user, admin)?;
+        self.require_visible(storage, hash, user, sees_all)?;
         if let Some(cached) = self.blobs.read_thumb(hash)? {
             return Ok(cached);
         }
@@ -224,13 +266,13 @@ impl PhotoStore {
         storage: &Storage,
         hash: &PhotoHash,
         user: UserId,
-        admin: bool,
+        sees_all: bool,
     ) -> Result<(), PhotoError> {
         let stored = storage.read(|c| table::stored_size(c, hash))?.is_some();
         if !stored {
             return Err(PhotoError::NotFound);
         }
-        if admin {
+        if sees_all {
             return Ok(());
         }
         refs::catch_up(storage)?;

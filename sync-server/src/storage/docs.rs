@@ -2,6 +2,7 @@
 
 use super::codec::{heads_from_blob, heads_to_blob, uuid_from};
 use super::{Storage, StorageError};
+use crate::caseflow::summary::CaseRow;
 use cgt_shared::doc::authz::Owner;
 use cgt_shared::wire::Head;
 use cgt_shared::{DeviceId, DocId, Timestamp, UserId};
@@ -27,7 +28,7 @@ pub struct DocRow {
 }
 
 /// What one pushed document leaves in the database.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum DocWrite {
     /// Store the merged document (creating it with `owner` if it is new) and bump its seq.
     Store {
@@ -35,6 +36,8 @@ pub enum DocWrite {
         bytes: Vec<u8>,
         heads: Vec<Head>,
         owner: Owner,
+        /// The case summary to write beside it.
+        case: Option<Box<CaseRow>>,
     },
     /// Record a refused push; nothing of the document is stored.
     Refusal {
@@ -112,7 +115,13 @@ impl Storage {
                         bytes,
                         heads,
                         owner,
-                    } => store_doc(c, *id, bytes, heads, owner, now)?,
+                        case,
+                    } => {
+                        store_doc(c, *id, bytes, heads, owner, now)?;
+                        if let Some(case) = case {
+                            super::cases::upsert_case(c, case)?;
+                        }
+                    }
                     DocWrite::Refusal {
                         doc,
                         status,
@@ -209,14 +218,15 @@ impl Storage {
     }
 }
 
-fn store_doc(
+/// Stores a document (creating it with `owner` if new) under the next seq, which it returns.
+pub(crate) fn store_doc(
     c: &Connection,
     id: DocId,
     bytes: &[u8],
     heads: &[Head],
     owner: &Owner,
     now: Timestamp,
-) -> Result<(), StorageError> {
+) -> Result<i64, StorageError> {
     let seq: i64 = c
         .prepare_cached("SELECT coalesce(max(seq), 0) + 1 FROM docs")?
         .query_row([], |r| r.get(0))?;
@@ -241,5 +251,5 @@ fn store_doc(
          ON CONFLICT DO NOTHING",
     )?
     .execute((owner.user.as_bytes(), id.as_bytes(), seq))?;
-    Ok(())
+    Ok(seq)
 }

@@ -32,9 +32,26 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "reference_versions",
         include_str!("../../migrations/0005_reference_versions.sql"),
     ),
+    (6, "cases", include_str!("../../migrations/0006_cases.sql")),
+    (
+        7,
+        "intake",
+        include_str!("../../migrations/0007_intake.sql"),
+    ),
+    (
+        10,
+        "tracks",
+        include_str!("../../migrations/0010_tracks.sql"),
+    ),
+    (
+        11,
+        "vehicles",
+        include_str!("../../migrations/0011_vehicles.sql"),
+    ),
 ];
 
-/// Applies every migration not yet recorded in `schema_migrations`, all in one transaction.
+/// Applies every migration not yet recorded in `schema_migrations`, in list order, all in one
+/// transaction.
 /// Returns the versions it applied.
 pub fn apply(conn: &mut Connection) -> Result<Vec<u32>, StorageError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -50,15 +67,21 @@ pub fn apply(conn: &mut Connection) -> Result<Vec<u32>, StorageError> {
         [],
         |r| r.get(0),
     )?;
-    let known = MIGRATIONS.last().map_or(0, |m| m.0);
+    let known = MIGRATIONS.iter().map(|m| m.0).max().unwrap_or(0);
     if current > known {
         return Err(StorageError::SchemaTooNew {
             found: current,
             known,
         });
     }
+    // Versions are applied by set, not by "greater than the newest": migrations numbered in
+    // separate ranges (0006… and 0010…) can land in either order.
+    let recorded: Vec<u32> = tx
+        .prepare("SELECT version FROM schema_migrations")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     let mut applied = Vec::new();
-    for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+    for &(version, name, sql) in MIGRATIONS.iter().filter(|m| !recorded.contains(&m.0)) {
         tx.execute_batch(sql)
             .map_err(|source| StorageError::Migration { version, source })?;
         tx.execute(
@@ -95,6 +118,9 @@ mod tests {
         assert_eq!(apply(&mut conn).unwrap(), all);
         let first = tables(&conn);
         for expected in [
+            "api_keys",
+            "case_contacts",
+            "cases",
             "category_tables",
             "components",
             "departments",
@@ -116,10 +142,25 @@ mod tests {
     }
 
     #[test]
-    fn versions_are_consecutive_from_one() {
-        for (i, m) in MIGRATIONS.iter().enumerate() {
-            assert_eq!(m.0 as usize, i + 1, "{}", m.1);
+    fn versions_are_strictly_increasing_from_one() {
+        // Ranges are handed out per area (0006–0009 case loop, 0010… tracks), so gaps are fine.
+        assert_eq!(MIGRATIONS[0].0, 1);
+        for pair in MIGRATIONS.windows(2) {
+            assert!(pair[0].0 < pair[1].0, "{} before {}", pair[0].1, pair[1].1);
         }
+    }
+
+    #[test]
+    fn a_migration_numbered_below_the_newest_applied_one_still_applies() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        apply(&mut conn).unwrap();
+        conn.execute_batch(
+            "DROP TABLE case_contacts; DROP TABLE api_keys;
+             DELETE FROM schema_migrations WHERE version = 7",
+        )
+        .unwrap();
+        assert_eq!(apply(&mut conn).unwrap(), vec![7]);
+        assert!(tables(&conn).contains(&"api_keys".to_string()));
     }
 
     #[test]

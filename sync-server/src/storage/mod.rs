@@ -7,15 +7,22 @@
 //! implement the same methods.
 
 pub mod accounts;
+mod cases;
 mod codec;
 mod docs;
+mod intake;
 mod migrate;
 mod reference;
 mod stats;
 mod writer;
 
 pub use accounts::{DeviceLogin, DeviceRecord, LoginOutcome, LoginRecord, NewUser, SessionRecord};
+pub use cases::{CaseFilter, CaseListRow, Department, case_urgent};
+pub(crate) use cases::{grant_department, grant_reader, upsert_case};
+pub(crate) use docs::store_doc;
 pub use docs::{DocWrite, FeedRow, RefusalRecord, StoredDoc, load_doc};
+pub(crate) use intake::insert_contact;
+pub use intake::{ApiKeyOwner, Contact};
 pub use reference::{CitySeed, CitySummary, ComponentRow, DepartmentRow, UnitGridRow, WorkGridRow};
 pub use stats::Stats;
 

@@ -4,9 +4,10 @@
 
 use super::merge::{Existing, MergeContext, Merged, merge_guarded};
 use crate::auth::DeviceSession;
+use crate::caseflow::summary::summarize;
 use crate::clock;
 use crate::state::AppState;
-use crate::storage::{DocWrite, StorageError, StoredDoc, load_doc};
+use crate::storage::{DocWrite, StorageError, StoredDoc, case_urgent, load_doc};
 use cgt_shared::DocId;
 use cgt_shared::wire::{DocOutcome, Head, Limits, PushFrame, WireError, decode};
 use std::collections::HashMap;
@@ -38,9 +39,11 @@ pub fn process_frame(
     let frame: PushFrame = decode(bytes, limits)?;
     let now = clock::now();
     let storage = state.storage();
+    let department = storage.user_department(caller.writer.user)?;
     let cx = MergeContext {
         writer: caller.writer,
         role: caller.role,
+        department,
         server_actor: storage.server_actor(),
         table: state.table(),
         now,
@@ -91,6 +94,7 @@ pub fn process_frame(
                     device_heads,
                     owner,
                     answered,
+                    case,
                 } => {
                     if answered > 0 {
                         tracing::info!(doc = %push.id, answered, "answered device commands");
@@ -101,15 +105,32 @@ pub fn process_frame(
                             bytes: bytes.clone(),
                             owner,
                             heads: heads.clone(),
-                            received_at: existing.map_or(now, |d| d.received_at),
+                            received_at: existing.as_ref().map_or(now, |d| d.received_at),
                             readable: true,
                         },
                     );
+                    let received_at = existing.as_ref().map_or(now, |d| d.received_at);
+                    let case = match case.map(|c| *c) {
+                        Some((report, events)) => {
+                            let urgent = case_urgent(conn, push.id)?;
+                            Some(Box::new(summarize(
+                                push.id,
+                                &report,
+                                &events,
+                                received_at,
+                                urgent,
+                                &state.rules(),
+                                now,
+                            )))
+                        }
+                        None => None,
+                    };
                     writes.push(DocWrite::Store {
                         id: push.id,
                         bytes,
                         heads,
                         owner,
+                        case,
                     });
                     result.pushed.push((push.id, device_heads));
                     DocOutcome::Stored

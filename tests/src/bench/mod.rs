@@ -1,8 +1,10 @@
 //! Benchmark scenarios, each returning its figures as one JSON object.
 
 pub mod backlog;
+pub mod evaluation;
 pub mod ingest;
 pub mod photo;
+pub mod track;
 
 /// Median of a non-empty sample.
 pub fn median(samples: &mut [f64]) -> f64 {

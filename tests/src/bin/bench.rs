@@ -3,7 +3,7 @@
 //! Each scenario prints one JSON line of figures on stdout (progress goes to stderr). Timings are
 //! medians over runs; machines are shared and noisy, so compare figures from one run only.
 
-use cgt_tests::bench::{backlog, ingest, photo};
+use cgt_tests::bench::{backlog, evaluation, ingest, photo, track};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -19,8 +19,13 @@ fn main() -> anyhow::Result<()> {
         "sync-backlog" => backlog::run(runs)?,
         "sync-ingest" => ingest::run(runs)?,
         "photo-pipeline" => photo::run(runs)?,
+        "track-codec" => track::codec(runs)?,
+        "track-replay" => track::replay(runs)?,
+        "evaluation" => evaluation::run(runs)?,
         _ => {
-            eprintln!("usage: bench <sync-backlog|sync-ingest|photo-pipeline> [--runs N]");
+            eprintln!(
+                "usage: bench <sync-backlog|sync-ingest|photo-pipeline|evaluation|track-codec|track-replay> [--runs N]"
+            );
             std::process::exit(2);
         }
     };

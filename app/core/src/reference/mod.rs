@@ -3,10 +3,9 @@
 //! components in them, downloaded once and then updated by delta, and the offline queries
 //! over them (unit grid at a position, components nearby).
 //!
-//! Split: [`geometry`] is pure, [`wire`] is the server's JSON, [`store`] the SQL, [`update`]
-//! the download, [`query`] the queries.
+//! Split: [`wire`] is the server's JSON, [`store`] the SQL, [`update`] the download, [`query`]
+//! the queries; the geometry they use is the pure `cgt_shared::geometry`.
 
-mod geometry;
 mod model;
 mod query;
 mod store;

@@ -1,11 +1,11 @@
 //! The offline queries over the reference data held: which unit grid a position lies in, the
 //! components near it, the category table, and the inspector's work grids. No network.
 
-use super::geometry;
 use super::model::{ComponentView, WorkGridView};
 use super::store;
 use crate::client::Client;
 use crate::error::ClientError;
+use cgt_shared::geometry;
 use cgt_shared::{CategoryTable, GridCode, Kind, Position};
 
 impl Client {

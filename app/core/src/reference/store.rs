@@ -1,10 +1,10 @@
 //! The reference tables of the local store: applying a snapshot or delta from the server, and
 //! the SQL prefilters of the offline queries.
 
-use super::geometry::{self, Point};
 use super::model::{ReferenceState, UnitGridView};
 use super::wire::{Answer, Retired};
 use crate::error::ClientError;
+use cgt_shared::geometry::{self, Point};
 use cgt_shared::{ComponentId, GridCode, Timestamp, UserId};
 use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, params};

@@ -20,6 +20,7 @@ const ROLES: &str = "roles";
 const CURSOR: &str = "cursor";
 const LAST_SYNC_AT: &str = "last_sync_at";
 const LAST_SYNC_ERROR: &str = "last_sync_error";
+const LAST_SYNC_SUCCESS_AT: &str = "last_sync_success_at";
 
 fn get(conn: &Connection, key: &str) -> Result<Option<String>, ClientError> {
     Ok(conn
@@ -128,6 +129,7 @@ pub(crate) fn last_sync(conn: &Connection) -> Result<Option<LastSync>, ClientErr
     Ok(Some(LastSync {
         at: Timestamp(at),
         error: get(conn, LAST_SYNC_ERROR)?,
+        succeeded_at: parsed(conn, LAST_SYNC_SUCCESS_AT)?.map(Timestamp),
     }))
 }
 
@@ -136,9 +138,27 @@ pub(crate) fn record_sync(
     at: Timestamp,
     error: Option<&str>,
 ) -> Result<(), ClientError> {
-    set(conn, LAST_SYNC_AT, &at.millis().to_string())?;
+    let at_text = at.millis().to_string();
+    set(conn, LAST_SYNC_AT, &at_text)?;
     match error {
         Some(message) => set(conn, LAST_SYNC_ERROR, message),
-        None => delete(conn, LAST_SYNC_ERROR),
+        None => {
+            set(conn, LAST_SYNC_SUCCESS_AT, &at_text)?;
+            delete(conn, LAST_SYNC_ERROR)
+        }
+    }
+}
+
+const REPORT_DRAFT: &str = "report_draft";
+
+/// The unsent report form (`crate::form`), as JSON.
+pub(crate) fn report_draft(conn: &Connection) -> Result<Option<String>, ClientError> {
+    get(conn, REPORT_DRAFT)
+}
+
+pub(crate) fn set_report_draft(conn: &Connection, json: Option<&str>) -> Result<(), ClientError> {
+    match json {
+        Some(json) => set(conn, REPORT_DRAFT, json),
+        None => delete(conn, REPORT_DRAFT),
     }
 }

@@ -1,7 +1,8 @@
 //! Sync with the server: resume a push whose answer was lost, push every unacknowledged
 //! document in one request, pull what the feed says the device lacks, then move the cursor, then
 //! send the queued photos of stored reports (`crate::photos`: 1 start + 1 per chunk each, a
-//! photo's failure does not fail the sync); after that, one GET brings the reference data up to date (its failure does not fail the sync).
+//! photo's failure does not fail the sync), then the track segments not yet confirmed
+//! (`crate::track`: 1 per shift start or end, 1 per segment); after that, one GET brings the reference data up to date (its failure does not fail the sync).
 //!
 //! Round trips: 1 push (+1 per further 24 MiB of stored changes), +1 pull if the feed lists anything the device lacks (+1 per further
 //! ~6 MB the server holds back to keep its answers small), +1 status after an interrupted push,
@@ -100,7 +101,8 @@ impl Client {
         self.pull(http, wants, actor, report).await?;
         store.write(|tx| settings::set_cursor(tx, answer.cursor))?;
         report.cursor = answer.cursor;
-        self.upload_photos(http, report).await
+        self.upload_photos(http, report).await?;
+        self.upload_tracks(http, report).await
     }
 
     /// Pulls the wanted documents and stores each as it comes. The server caps an answer by
@@ -240,6 +242,7 @@ mod tests {
         );
         let last = reopened.last_sync().unwrap().unwrap();
         assert_eq!(last.error, Some(error.to_string()));
+        assert_eq!(last.succeeded_at, None, "a failure is not a success");
     }
 
     #[tokio::test]

@@ -9,6 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use cgt_shared::caseflow::{Actor, CaseFacts};
 use cgt_shared::doc::commands::{Issuer, answer_command, pending_commands};
 use cgt_shared::doc::report_part::read_report;
 use cgt_shared::doc::workflow::{append_event, read_events};
@@ -139,13 +140,20 @@ impl FakeServer {
             let stored = s.docs.get_mut(&id).unwrap();
             let history = read_events(&stored.doc).unwrap();
             let issuer = Issuer {
-                user,
-                role: Role::Inspector,
-                is_reporter: true,
+                actor: Actor {
+                    user,
+                    role: Role::Inspector,
+                    department: None,
+                },
+                facts: CaseFacts {
+                    reporter: user,
+                    self_handled: false,
+                },
             };
             for (_, command) in pending_commands(&stored.doc).unwrap() {
-                let event = answer_command(&history, issuer, &command, SERVER_TIME);
-                append_event(&mut stored.doc, &event).unwrap();
+                for event in answer_command(&history, issuer, &command, SERVER_TIME) {
+                    append_event(&mut stored.doc, &event).unwrap();
+                }
             }
             stored.doc.commit();
             stored.seq = seq;

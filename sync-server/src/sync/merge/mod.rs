@@ -7,12 +7,14 @@
 
 use automerge::transaction::CommitOptions;
 use automerge::{ActorId, AutoCommit};
+use cgt_shared::caseflow::{Actor, CaseFacts};
 use cgt_shared::doc::DocError;
 use cgt_shared::doc::authz::{Owner, Writer, authorize};
 use cgt_shared::doc::commands::{Issuer, answer_command, pending_commands};
-use cgt_shared::doc::workflow::{append_event, read_events};
+use cgt_shared::doc::report_part::read_report;
+use cgt_shared::doc::workflow::{WorkflowEvent, append_event, read_events};
 use cgt_shared::wire::{DocPush, Head, from_wire, to_wire};
-use cgt_shared::{CategoryTable, Role, Timestamp};
+use cgt_shared::{CategoryTable, Report, Role, Timestamp};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Everything a merge depends on besides the document.
@@ -20,6 +22,8 @@ pub struct MergeContext<'a> {
     pub writer: Writer,
     /// The role the writer acts in, recorded on the events answering its commands.
     pub role: Role,
+    /// The writer's department (for a 处置人员's commands).
+    pub department: Option<i64>,
     pub server_actor: &'a ActorId,
     pub table: &'a CategoryTable,
     pub now: Timestamp,
@@ -34,7 +38,7 @@ pub struct Existing<'a> {
     pub readable: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Merged {
     /// Every pushed change was already stored (a replay).
     Unchanged { device_heads: Vec<Head> },
@@ -55,6 +59,8 @@ pub enum Merged {
         owner: Owner,
         /// How many device commands the server answered.
         answered: usize,
+        /// The report and history after the merge, for the case summary.
+        case: Option<Box<(Report, Vec<WorkflowEvent>)>>,
     },
 }
 
@@ -139,16 +145,20 @@ pub fn merge(existing: Option<Existing<'_>>, push: &DocPush, cx: &MergeContext) 
     ) {
         return refused(refusal.status(), refusal.to_string(), changes);
     }
-    let answered = match answer_commands(&mut doc, cx, &owner) {
+    let report = read_report(&doc, push.id).ok();
+    let self_handled = report.as_ref().is_some_and(|r| r.self_handled);
+    let answered = match answer_commands(&mut doc, cx, &owner, self_handled) {
         Ok(n) => n,
         Err(e) => return refused(422, format!("指令无效 ({e})"), changes),
     };
+    let case = report.and_then(|r| read_events(&doc).ok().map(|events| Box::new((r, events))));
     Merged::Stored {
         bytes: doc.save(),
         heads: to_wire(&doc.get_heads()),
         device_heads,
         owner,
         answered,
+        case,
     }
 }
 
@@ -180,6 +190,7 @@ fn answer_commands(
     doc: &mut AutoCommit,
     cx: &MergeContext,
     owner: &Owner,
+    self_handled: bool,
 ) -> Result<usize, DocError> {
     let pending: Vec<_> = pending_commands(doc)?
         .into_iter()
@@ -190,15 +201,22 @@ fn answer_commands(
     }
     let mut history = read_events(doc)?;
     let issuer = Issuer {
-        user: cx.writer.user,
-        role: cx.role,
-        is_reporter: cx.writer.user == owner.user,
+        actor: Actor {
+            user: cx.writer.user,
+            role: cx.role,
+            department: cx.department,
+        },
+        facts: CaseFacts {
+            reporter: owner.user,
+            self_handled,
+        },
     };
     doc.set_actor(cx.server_actor.clone());
     for (_, command) in &pending {
-        let event = answer_command(&history, issuer, command, cx.now);
-        append_event(doc, &event)?;
-        history.push(event);
+        for event in answer_command(&history, issuer, command, cx.now) {
+            append_event(doc, &event)?;
+            history.push(event);
+        }
     }
     doc.commit_with(CommitOptions::default().with_time(cx.now.millis() / 1000));
     Ok(pending.len())

@@ -72,6 +72,7 @@ fn run(case: &Case, actor: &ActorId) -> Merged {
     let cx = MergeContext {
         writer: case.writer,
         role: Role::Inspector,
+        department: None,
         server_actor: actor,
         table: CategoryTable::builtin(),
         now: NOW,
@@ -291,6 +292,7 @@ fn merge_outcomes() {
                         role: None,
                         note: String::new(),
                         command: None,
+                        data: Default::default(),
                     },
                 )
                 .unwrap();

@@ -1,21 +1,22 @@
-//! Plane geometry on WGS84 degrees for the offline queries: point in polygon (ray casting) and
-//! the bounding boxes that prefilter candidates in SQL. Pure; distances use
-//! [`cgt_shared::Position::distance_m`].
+//! Plane geometry on WGS84 degrees: point in polygon (ray casting), the bounding boxes that
+//! prefilter candidates in SQL, and distances to polylines in metres. Used by the client's
+//! offline grid lookup, track coverage and the vehicle rules. Pure; great-circle distances use
+//! [`crate::Position::distance_m`].
 //!
 //! Unit grids are a few hundred metres across, so treating degrees as plane coordinates inside
 //! one grid is exact enough; only the radius → degrees conversion needs the latitude.
 
 /// A `[lon, lat]` pair in degrees.
-pub(crate) type Point = [f64; 2];
+pub type Point = [f64; 2];
 
 /// Distance from an edge, in degrees, under which a point counts as lying on it (about 0.1 mm).
-pub(crate) const ON_EDGE: f64 = 1e-9;
+pub const ON_EDGE: f64 = 1e-9;
 /// Metres per degree of latitude on the sphere `Position::distance_m` uses.
 const METRES_PER_DEGREE: f64 = 6_371_008.8 * std::f64::consts::PI / 180.0;
 
 /// Where a point lies relative to a polygon.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Location {
+pub enum Location {
     Inside,
     /// On an edge or a vertex (within [`ON_EDGE`]).
     Boundary,
@@ -25,7 +26,7 @@ pub(crate) enum Location {
 /// Locates `p` relative to the polygon `ring` (closed or not; fewer than three vertices is no
 /// area). Ray casting to the east: a crossing counts when an edge spans `p`'s latitude
 /// half-open (one end strictly above), so a ray through a vertex counts it once.
-pub(crate) fn locate(ring: &[Point], p: Point) -> Location {
+pub fn locate(ring: &[Point], p: Point) -> Location {
     if ring.len() < 3 {
         return Location::Outside;
     }
@@ -51,7 +52,7 @@ pub(crate) fn locate(ring: &[Point], p: Point) -> Location {
 
 /// Whether the polygon holds `p`, its boundary included: a point on the edge two unit grids
 /// share lies in both, and the caller picks one by a fixed order.
-pub(crate) fn contains(ring: &[Point], p: Point) -> bool {
+pub fn contains(ring: &[Point], p: Point) -> bool {
     locate(ring, p) != Location::Outside
 }
 
@@ -66,7 +67,7 @@ fn on_segment(a: Point, b: Point, p: Point) -> bool {
 }
 
 /// `[min_lon, min_lat, max_lon, max_lat]` of a ring; `None` for an empty one.
-pub(crate) fn bbox(ring: &[Point]) -> Option<[f64; 4]> {
+pub fn bbox(ring: &[Point]) -> Option<[f64; 4]> {
     let first = ring.first()?;
     Some(ring.iter().fold(
         [first[0], first[1], first[0], first[1]],
@@ -76,7 +77,7 @@ pub(crate) fn bbox(ring: &[Point]) -> Option<[f64; 4]> {
 
 /// The box of degrees that holds every point within `radius_m` of `center`, with a margin:
 /// `[min_lon, min_lat, max_lon, max_lat]`. Near a pole it spans every longitude.
-pub(crate) fn radius_box(center: Point, radius_m: f64) -> [f64; 4] {
+pub fn radius_box(center: Point, radius_m: f64) -> [f64; 4] {
     let dlat = radius_m / METRES_PER_DEGREE * 1.01;
     let cos = center[1].to_radians().cos();
     let dlon = if cos * 180.0 > dlat {
@@ -92,10 +93,39 @@ pub(crate) fn radius_box(center: Point, radius_m: f64) -> [f64; 4] {
     ]
 }
 
+/// Distance in metres from `p` to the polyline `line` (a single vertex is a point; an empty
+/// line is infinitely far). Degrees are projected onto a plane tangent at `p`, exact enough
+/// over the few kilometres of a vehicle route.
+pub fn distance_to_line_m(line: &[Point], p: Point) -> f64 {
+    let cos = p[1].to_radians().cos();
+    let local = |q: Point| {
+        [
+            (q[0] - p[0]) * cos * METRES_PER_DEGREE,
+            (q[1] - p[1]) * METRES_PER_DEGREE,
+        ]
+    };
+    let Some(&first) = line.first() else {
+        return f64::INFINITY;
+    };
+    let mut best = local(first)[0].hypot(local(first)[1]);
+    for pair in line.windows(2) {
+        let (a, b) = (local(pair[0]), local(pair[1]));
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let length2 = dx * dx + dy * dy;
+        let t = if length2 > 0.0 {
+            (-(a[0] * dx + a[1] * dy) / length2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        best = best.min((a[0] + t * dx).hypot(a[1] + t * dy));
+    }
+    best
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cgt_shared::Position;
+    use crate::Position;
 
     /// A unit grid of the demo city: 0.0025° × ~0.00222°, closed ring.
     const SQUARE: [Point; 5] = [
@@ -199,5 +229,20 @@ mod tests {
         }
         assert_eq!(radius_box([10.0, 89.9999], 1000.0)[0], 10.0 - 180.0);
         assert_eq!(radius_box([10.0, 0.0], 0.0), [10.0, 0.0, 10.0, 0.0]);
+    }
+    #[test]
+    fn distances_to_a_polyline() {
+        let line = [[120.60, 31.30], [120.61, 31.30], [120.61, 31.31]];
+        let check = |p: Point, expected: f64| {
+            let d = distance_to_line_m(&line, p);
+            assert!((d - expected).abs() < expected * 0.005 + 0.01, "{p:?}: {d}");
+        };
+        check([120.605, 31.30], 0.0);
+        check([120.605, 31.301], 111.2);
+        check([120.611, 31.305], 95.2);
+        check([120.59, 31.30], 952.4);
+        assert_eq!(distance_to_line_m(&[], [120.6, 31.3]), f64::INFINITY);
+        let to_a_vertex = distance_to_line_m(&[[120.6, 31.3]], [120.6, 31.301]);
+        assert!((to_a_vertex - 111.2).abs() < 0.5, "{to_a_vertex}");
     }
 }

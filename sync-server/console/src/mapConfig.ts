@@ -1,0 +1,15 @@
+// Map configuration from the server (the tile URL is deployment configuration, e.g. a
+// Tianditu key); fetched once. With no tile URL the maps show vector layers only.
+
+import { get } from './api'
+
+export interface MapConfig {
+  tile_url: string | null
+}
+
+let cached: Promise<MapConfig> | null = null
+
+export function mapConfig(): Promise<MapConfig> {
+  cached ??= get<MapConfig>('/api/v1/map-config').catch(() => ({ tile_url: null }))
+  return cached
+}

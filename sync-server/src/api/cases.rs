@@ -1,0 +1,581 @@
+//! The case loop API (`/api/v1/cases…`): work queues per role, case detail, one POST per
+//! workflow action, cases entered by operators, suggestions, 督办 and conflicts lists.
+
+use super::blocking;
+use super::case_view::{CaseItem, buttons, case_item, history};
+use super::extract::{JsonBody, PathParam, QueryParams};
+use crate::auth::Session;
+use crate::caseflow::act::{ActError, act, load_case};
+use crate::caseflow::create::{CreateError, NewCase, create_case};
+use crate::caseflow::suggest::{dispatch_department, duplicate_window, duplicates};
+use crate::clock;
+use crate::error::ApiError;
+use crate::photos::arrivals;
+use crate::state::AppState;
+use crate::storage::{CaseFilter, Contact};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use cgt_shared::caseflow::{
+    Action, ActionKind, Actor, CaseFacts, CaseState, Source, allowed_actions,
+};
+use cgt_shared::doc::workflow::CaseStatus;
+use cgt_shared::{DocId, Kind, Position, Role, Timestamp, UserId};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::HashMap;
+
+const MAX_PER_PAGE: u32 = 200;
+/// Most cases a queue considers before warning filters and paging.
+const QUEUE_SCAN: u32 = 5_000;
+
+/// Roles that work in the console and see every case.
+const CENTRE: [Role; 6] = [
+    Role::Operator,
+    Role::ShiftLeader,
+    Role::Dispatcher,
+    Role::Leader,
+    Role::PatrolSupervisor,
+    Role::Admin,
+];
+
+impl From<ActError> for ApiError {
+    fn from(e: ActError) -> ApiError {
+        match e {
+            ActError::NotFound => ApiError::not_found(e.to_string()),
+            ActError::Refused(refusal) => {
+                let status =
+                    StatusCode::from_u16(refusal.http_status()).unwrap_or(StatusCode::CONFLICT);
+                ApiError::new(status, refusal.to_string())
+            }
+            ActError::NoteTooLong => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+            ActError::Unreadable(detail) => ApiError::internal(detail),
+            ActError::Storage(s) => s.into(),
+        }
+    }
+}
+
+impl From<CreateError> for ApiError {
+    fn from(e: CreateError) -> ApiError {
+        match e {
+            CreateError::Storage(s) => s.into(),
+            other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, other.to_string()),
+        }
+    }
+}
+
+/// The acting identity of a session for an action: the first of the user's roles that may take
+/// it (or the first role), with the user's department.
+fn actor_for(
+    session: &Session,
+    department: Option<i64>,
+    kind: Option<ActionKind>,
+) -> Result<Actor, ApiError> {
+    let role = kind
+        .and_then(|k| {
+            session
+                .roles
+                .iter()
+                .copied()
+                .find(|r| k.roles().contains(r))
+        })
+        .or_else(|| session.roles.first().copied())
+        .ok_or_else(|| ApiError::forbidden("该账号没有角色 (no role)"))?;
+    Ok(Actor {
+        user: session.user,
+        role,
+        department,
+    })
+}
+
+/// The centre's roles read every case (and so its photos).
+pub(super) fn in_centre(session: &Session) -> bool {
+    CENTRE.iter().any(|r| session.has(*r))
+}
+
+/// The centre reads every case, others those granted to them; a case one may not read is
+/// answered as missing.
+pub(super) fn require_readable(
+    storage: &crate::storage::Storage,
+    session: &Session,
+    id: DocId,
+) -> Result<(), ApiError> {
+    let readable = in_centre(session)
+        || storage
+            .doc(id, session.user)?
+            .is_some_and(|d| d.doc.readable);
+    if readable {
+        Ok(())
+    } else {
+        Err(ApiError::not_found("案件不存在 (no such case)"))
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct QueueQuery {
+    /// Comma-separated status codes; defaults to the caller's work.
+    pub status: Option<String>,
+    pub department: Option<i64>,
+    /// `green`, `yellow` or `red`.
+    pub warning: Option<String>,
+    pub source: Option<String>,
+    pub supervised: Option<bool>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: usize,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// What a role works on when it asks for its queue without a status filter.
+fn default_statuses(role: Role) -> Vec<CaseStatus> {
+    use CaseStatus::*;
+    match role {
+        Role::Operator => vec![Reported, Verifying, Handled],
+        Role::ShiftLeader => vec![Accepted, CheckPassed, Handled],
+        Role::Dispatcher => vec![Registered, Dispatched],
+        Role::DepartmentHandler => vec![Dispatched],
+        Role::Inspector => vec![Verifying, Checking],
+        _ => Vec::new(),
+    }
+}
+
+/// `GET /api/v1/cases`: the caller's work queue, newest first, with warning colours.
+pub async fn queue(
+    State(state): State<AppState>,
+    session: Session,
+    QueryParams(q): QueryParams<QueueQuery>,
+) -> Result<Json<Page<CaseItem>>, ApiError> {
+    let per_page = q.per_page.unwrap_or(50);
+    if !(1..=MAX_PER_PAGE).contains(&per_page) {
+        return Err(ApiError::bad_request(format!(
+            "per_page 必须在 1…{MAX_PER_PAGE} 之间"
+        )));
+    }
+    let page = q.page.unwrap_or(1).max(1);
+    let warning = q
+        .warning
+        .as_deref()
+        .map(|w| {
+            cgt_shared::caseflow::limits::Warning::parse(w)
+                .ok_or_else(|| ApiError::bad_request("warning 须为 green / yellow / red"))
+        })
+        .transpose()?;
+    let mut filter = CaseFilter {
+        department: q.department,
+        supervised: q.supervised.unwrap_or(false),
+        source: q
+            .source
+            .as_deref()
+            .map(|s| Source::parse(s).ok_or_else(|| ApiError::bad_request(format!("未知来源 {s}"))))
+            .transpose()?,
+        open: q.status.is_none(),
+        ..CaseFilter::default()
+    };
+    if let Some(list) = &q.status {
+        for code in list.split(',').filter(|s| !s.is_empty()) {
+            filter.statuses.push(
+                CaseStatus::parse(code)
+                    .ok_or_else(|| ApiError::bad_request(format!("未知状态 {code}")))?,
+            );
+        }
+    }
+    let storage = state.storage().clone();
+    let user = session.user;
+    let department = {
+        let storage = storage.clone();
+        blocking(move || Ok(storage.user_department(user)?)).await?
+    };
+    if !in_centre(&session) {
+        // Field roles see their own work only.
+        if session.has(Role::DepartmentHandler) {
+            filter.department = Some(
+                department.ok_or_else(|| ApiError::forbidden("账号未归属部门 (no department)"))?,
+            );
+        } else {
+            filter.assignee = Some(user);
+        }
+    }
+    if q.status.is_none()
+        && let Some(role) = session.roles.first()
+    {
+        filter.statuses = default_statuses(*role);
+    }
+    let now = clock::now();
+    blocking(move || {
+        let rows = storage.cases(&filter, QUEUE_SCAN)?;
+        let rules = state.rules();
+        let mut items: Vec<CaseItem> = rows
+            .into_iter()
+            .map(|row| case_item(row, state.table(), rules.calendar, now))
+            .filter(|item| warning.is_none() || item.warning == warning)
+            .collect();
+        let total = items.len();
+        let start = ((page - 1) * per_page) as usize;
+        let items: Vec<CaseItem> = items
+            .drain(start.min(total)..)
+            .take(per_page as usize)
+            .collect();
+        Ok(Json(Page {
+            items,
+            total,
+            page,
+            per_page,
+        }))
+    })
+    .await
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseDetail {
+    pub case: CaseItem,
+    pub report: cgt_shared::Report,
+    pub photos: Vec<crate::photos::PhotoArrival>,
+    pub history: Vec<super::case_view::HistoryEntry>,
+    pub allowed_actions: Vec<super::case_view::ActionButton>,
+    /// The public reporter's contact, for the centre only.
+    pub contact: Option<Contact>,
+}
+
+/// `GET /api/v1/cases/{id}`
+pub async fn detail(
+    State(state): State<AppState>,
+    session: Session,
+    PathParam(id): PathParam<DocId>,
+) -> Result<Json<CaseDetail>, ApiError> {
+    let now = clock::now();
+    blocking(move || {
+        let storage = state.storage();
+        let row = storage
+            .case(id)?
+            .ok_or_else(|| ApiError::not_found("案件不存在 (no such case)"))?;
+        require_readable(storage, &session, id)?;
+        let (_, _, report, events) = load_case(&state, id)?;
+        let department = storage.user_department(session.user)?;
+        let facts = CaseFacts {
+            reporter: report.reporter,
+            self_handled: report.self_handled,
+        };
+        let case_state = CaseState::fold(&events);
+        let mut allowed = Vec::new();
+        for role in &session.roles {
+            let actor = Actor {
+                user: session.user,
+                role: *role,
+                department,
+            };
+            for kind in allowed_actions(&case_state, &facts, &actor) {
+                if !allowed.contains(&kind) {
+                    allowed.push(kind);
+                }
+            }
+        }
+        let names: HashMap<UserId, String> = storage
+            .user_names()?
+            .into_iter()
+            .map(|(id, _, name)| (id, name))
+            .collect();
+        let mut photos = report.photos.clone();
+        for event in &events {
+            photos.extend(
+                event
+                    .data
+                    .photos
+                    .iter()
+                    .map(|p| cgt_shared::report::PhotoRef { sha256: p.clone() }),
+            );
+        }
+        let contact = if in_centre(&session) {
+            storage.contact(id)?
+        } else {
+            None
+        };
+        Ok(Json(CaseDetail {
+            case: case_item(row, state.table(), state.rules().calendar, now),
+            photos: arrivals(storage, &photos)?,
+            history: history(events, &names),
+            allowed_actions: buttons(allowed),
+            contact,
+            report,
+        }))
+    })
+    .await
+}
+
+/// `POST /api/v1/cases/{id}/{action}` with the action's parameters and an optional `note`.
+#[tracing::instrument(skip(state, session, body), fields(user = %session.username))]
+pub async fn action(
+    State(state): State<AppState>,
+    session: Session,
+    PathParam((id, action)): PathParam<(DocId, String)>,
+    body: axum::body::Bytes,
+) -> Result<Json<CaseItem>, ApiError> {
+    let kind = ActionKind::parse(&action)
+        .ok_or_else(|| ApiError::not_found(format!("未知操作 {action} (no such action)")))?;
+    let body: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        Value::Null
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::bad_request(format!("请求不是有效的 JSON ({e})")))?
+    };
+    let mut params = match body {
+        Value::Object(map) => map,
+        Value::Null => serde_json::Map::new(),
+        _ => {
+            return Err(ApiError::bad_request(
+                "请求体必须是 JSON 对象 (body must be an object)",
+            ));
+        }
+    };
+    let note = match params.remove("note") {
+        Some(Value::String(s)) => s,
+        None | Some(Value::Null) => String::new(),
+        Some(_) => return Err(ApiError::bad_request("note 必须是字符串")),
+    };
+    params.insert("action".into(), Value::String(kind.as_str().into()));
+    let now = clock::now();
+    blocking(move || {
+        let storage = state.storage();
+        let department = storage.user_department(session.user)?;
+        let actor = actor_for(&session, department, Some(kind))?;
+        // The grid's inspector is the default for 核实 and 核查 tasks.
+        if matches!(
+            kind,
+            ActionKind::Accept | ActionKind::AssignVerify | ActionKind::AssignCheck
+        ) {
+            let field = if kind == ActionKind::Accept {
+                "verifier"
+            } else {
+                "inspector"
+            };
+            if params.get(field).is_none_or(Value::is_null) {
+                let row = storage
+                    .case(id)?
+                    .ok_or_else(|| ApiError::not_found("案件不存在 (no such case)"))?;
+                let needs = kind != ActionKind::Accept || row.source.is_public_complaint();
+                if needs && let Some(inspector) = storage.grid_inspector(&row.unit_grid)? {
+                    params.insert(field.into(), Value::String(inspector.to_string()));
+                }
+            }
+        }
+        let action: Action = serde_json::from_value(Value::Object(params)).map_err(|e| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("操作参数无效 ({e})"),
+            )
+        })?;
+        let row = act(&state, id, actor, &action, &note, now)?;
+        tracing::info!(case = %id, action = kind.as_str(), "workflow action");
+        let listed = storage
+            .case(row.id)?
+            .ok_or_else(|| ApiError::internal("case summary missing after write"))?;
+        Ok(Json(case_item(
+            listed,
+            state.table(),
+            state.rules().calendar,
+            now,
+        )))
+    })
+    .await
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct NewCaseBody {
+    /// `hotline`, `video` (operators) or `leader` (leaders).
+    pub source: String,
+    pub kind: String,
+    pub class: u8,
+    pub subclass: u8,
+    pub description: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub unit_grid: Option<String>,
+    pub component_id: Option<String>,
+    #[serde(default)]
+    pub urgent: bool,
+    #[serde(default)]
+    pub photos: Vec<String>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+}
+
+/// `POST /api/v1/cases`: a case from the hotline, a video capture or a leader.
+pub async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    JsonBody(body): JsonBody<NewCaseBody>,
+) -> Result<(StatusCode, Json<CaseItem>), ApiError> {
+    let source = Source::parse(&body.source)
+        .ok_or_else(|| ApiError::bad_request("source 须为 hotline / video / leader"))?;
+    let role = match source {
+        Source::Hotline | Source::Video => Role::Operator,
+        Source::Leader => Role::Leader,
+        _ => {
+            return Err(ApiError::bad_request(
+                "该来源不能在此录入 (use the sync, sensor or Open311 channel)",
+            ));
+        }
+    };
+    session.require(role)?;
+    let kind = Kind::parse(&body.kind)
+        .ok_or_else(|| ApiError::bad_request("kind 须为 component / event"))?;
+    let parse_err =
+        |what: &str| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{what} 无效"));
+    let new = NewCase {
+        source,
+        kind,
+        class: body.class,
+        subclass: body.subclass,
+        description: body.description,
+        position: Position::new(body.lat, body.lon, 0.0),
+        unit_grid: body
+            .unit_grid
+            .map(|g| g.parse().map_err(|_| parse_err("unit_grid")))
+            .transpose()?,
+        component_id: body
+            .component_id
+            .map(|c| c.parse().map_err(|_| parse_err("component_id")))
+            .transpose()?,
+        photos: body.photos,
+        urgent: body.urgent,
+        contact: (body.contact_name.is_some() || body.contact_phone.is_some()).then_some(Contact {
+            email: None,
+            name: body.contact_name,
+            phone: body.contact_phone,
+        }),
+    };
+    let now = clock::now();
+    blocking(move || {
+        let device = state.storage().intake_device(session.user, now)?;
+        let row = create_case(&state, new, session.user, device, now)?;
+        let listed = state
+            .storage()
+            .case(row.id)?
+            .ok_or_else(|| ApiError::internal("case summary missing"))?;
+        Ok((
+            StatusCode::CREATED,
+            Json(case_item(
+                listed,
+                state.table(),
+                state.rules().calendar,
+                now,
+            )),
+        ))
+    })
+    .await
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Suggestions {
+    /// 匹配派遣
+    pub department: Option<crate::storage::Department>,
+    /// 智能比对: radius and window used, and the candidates nearest first.
+    pub radius_m: f64,
+    pub window_hours: i64,
+    pub duplicates: Vec<crate::caseflow::suggest::DuplicateCandidate>,
+}
+
+/// `GET /api/v1/cases/{id}/suggestions` (centre roles).
+pub async fn suggestions(
+    State(state): State<AppState>,
+    session: Session,
+    PathParam(id): PathParam<DocId>,
+) -> Result<Json<Suggestions>, ApiError> {
+    if !in_centre(&session) {
+        return Err(ApiError::forbidden("仅指挥中心可用 (centre roles only)"));
+    }
+    blocking(move || {
+        let storage = state.storage();
+        let row = storage
+            .case(id)?
+            .ok_or_else(|| ApiError::not_found("案件不存在 (no such case)"))?;
+        let kind = Kind::parse(&row.kind).unwrap_or(Kind::Event);
+        let code = dispatch_department(kind, row.class, row.subclass, &row.unit_grid);
+        let department = storage
+            .departments()?
+            .into_iter()
+            .find(|d| Some(d.code.as_str()) == code);
+        let (radius_m, window_hours) = duplicate_window(kind, row.class, row.subclass);
+        let window = window_hours * 3_600_000;
+        let near = storage.cases_of_category(
+            &row.kind,
+            row.class,
+            row.subclass,
+            Timestamp(row.reported_at.millis() - window),
+            Timestamp(row.reported_at.millis() + window),
+        )?;
+        let at = Position::new(row.lat, row.lon, 0.0);
+        Ok(Json(Suggestions {
+            department,
+            radius_m,
+            window_hours,
+            duplicates: duplicates(id, &at, radius_m, near),
+        }))
+    })
+    .await
+}
+
+/// `GET /api/v1/supervision`: 督办 cases still open (centre roles).
+pub async fn supervision(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Json<Vec<CaseItem>>, ApiError> {
+    listing(
+        state,
+        session,
+        CaseFilter {
+            supervised: true,
+            open: true,
+            ..CaseFilter::default()
+        },
+        None,
+    )
+    .await
+}
+
+/// `GET /api/v1/conflicts`: cases waiting for an admin (admin only).
+pub async fn conflicts(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Json<Vec<CaseItem>>, ApiError> {
+    listing(
+        state,
+        session,
+        CaseFilter {
+            in_conflict: true,
+            ..CaseFilter::default()
+        },
+        Some(Role::Admin),
+    )
+    .await
+}
+
+async fn listing(
+    state: AppState,
+    session: Session,
+    filter: CaseFilter,
+    role: Option<Role>,
+) -> Result<Json<Vec<CaseItem>>, ApiError> {
+    match role {
+        Some(role) => session.require(role)?,
+        None if !in_centre(&session) => {
+            return Err(ApiError::forbidden("仅指挥中心可用 (centre roles only)"));
+        }
+        None => {}
+    }
+    let now = clock::now();
+    blocking(move || {
+        let rows = state.storage().cases(&filter, QUEUE_SCAN)?;
+        Ok(Json(
+            rows.into_iter()
+                .map(|row| case_item(row, state.table(), state.rules().calendar, now))
+                .collect(),
+        ))
+    })
+    .await
+}

@@ -1,0 +1,360 @@
+//! Open311 GeoReport v2 (JSON) for the public channel: services are our subcategories
+//! (`event-01-02` = 事件 01 02 暴露垃圾), requests are cases of source `public`. A new request
+//! enters the loop as a public complaint (受理 gives it a 核实 task); after 结案 the reporter's
+//! rating (`POST requests/{id}/satisfaction`, an extension) feeds 群众满意率. There is one
+//! jurisdiction, so `jurisdiction_id` is accepted and ignored.
+
+use super::blocking;
+use super::extract::{PathParam, QueryParams};
+use super::intake::key_owner;
+use crate::caseflow::act::act;
+use crate::caseflow::create::{NewCase, create_case};
+use crate::clock;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::storage::{CaseFilter, CaseListRow, Contact};
+use axum::Json;
+use axum::extract::{Form, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use cgt_shared::caseflow::civil::{civil_from_days, parse_date};
+use cgt_shared::caseflow::{Action, Actor, Source};
+use cgt_shared::doc::workflow::Satisfaction;
+use cgt_shared::{CategoryTable, DocId, Kind, Position, Role, Timestamp};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+const CST_MS: i64 = 8 * 3_600_000;
+const MAX_REQUESTS: u32 = 1_000;
+
+/// A GeoReport error body: `[{"code": 400, "description": "…"}]`.
+fn error(status: StatusCode, description: impl Into<String>) -> Response {
+    (
+        status,
+        Json(json!([{ "code": status.as_u16(), "description": description.into() }])),
+    )
+        .into_response()
+}
+
+fn from_api(e: ApiError) -> Response {
+    error(e.status, e.message)
+}
+
+fn service_code(kind: Kind, class: u8, subclass: u8) -> String {
+    format!("{}-{class:02}-{subclass:02}", kind.as_str())
+}
+
+fn parse_service(code: &str) -> Option<(Kind, u8, u8)> {
+    let mut parts = code.splitn(3, '-');
+    let kind = Kind::parse(parts.next()?)?;
+    Some((
+        kind,
+        parts.next()?.parse().ok()?,
+        parts.next()?.parse().ok()?,
+    ))
+}
+
+/// RFC 3339 in China Standard Time.
+fn datetime(t: Timestamp) -> String {
+    let local = t.millis() + CST_MS;
+    let (y, m, d) = civil_from_days(local.div_euclid(86_400_000));
+    let secs = local.rem_euclid(86_400_000) / 1000;
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+08:00",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+/// The date part of an RFC 3339 `start_date` / `end_date` as local midnight.
+fn date_filter(text: &str) -> Option<Timestamp> {
+    parse_date(text.get(..10)?).map(|day| Timestamp(day * 86_400_000 - CST_MS))
+}
+
+fn service_json(table: &CategoryTable, kind: Kind, class: u8, subclass: u8) -> Option<Value> {
+    let class_row = table
+        .classes
+        .iter()
+        .find(|c| c.kind == kind && c.code == class)?;
+    let sub = class_row.subclasses.iter().find(|s| s.code == subclass)?;
+    Some(json!({
+        "service_code": service_code(kind, class, subclass),
+        "service_name": sub.name,
+        "description": format!("{}{} {}", kind.label(), class_row.name, sub.name),
+        "metadata": false,
+        "type": "realtime",
+        "keywords": format!("{},{}", class_row.name, sub.name),
+        "group": format!("{}·{}", kind.label(), class_row.name),
+    }))
+}
+
+/// `GET /open311/v2/services.json`
+pub async fn services(State(state): State<AppState>) -> Json<Vec<Value>> {
+    let table = state.table();
+    Json(
+        table
+            .all_subclasses()
+            .filter_map(|(kind, class, sub)| service_json(table, kind, class.code, sub.code))
+            .collect(),
+    )
+}
+
+/// `GET /open311/v2/services/{code}.json`: no extra attributes.
+pub async fn service(
+    State(state): State<AppState>,
+    PathParam(code): PathParam<String>,
+) -> Response {
+    let code = code.trim_end_matches(".json");
+    match parse_service(code).and_then(|(k, c, s)| service_json(state.table(), k, c, s)) {
+        Some(_) => Json(json!({ "service_code": code, "attributes": [] })).into_response(),
+        None => error(
+            StatusCode::NOT_FOUND,
+            format!("unknown service_code {code}"),
+        ),
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct NewRequest {
+    pub api_key: Option<String>,
+    pub service_code: Option<String>,
+    pub lat: Option<f64>,
+    pub long: Option<f64>,
+    pub address_string: Option<String>,
+    pub description: Option<String>,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub phone: Option<String>,
+    pub media_url: Option<String>,
+}
+
+/// `POST /open311/v2/requests.json` (form-encoded, with `api_key`).
+pub async fn create(State(state): State<AppState>, Form(form): Form<NewRequest>) -> Response {
+    let Some(key) = form.api_key.as_deref() else {
+        return error(StatusCode::FORBIDDEN, "api_key required");
+    };
+    let owner = match key_owner(&state, key, "open311").await {
+        Ok(owner) => owner,
+        Err(e) => return error(StatusCode::FORBIDDEN, e.message),
+    };
+    let Some((kind, class, subclass)) = form.service_code.as_deref().and_then(parse_service) else {
+        return error(StatusCode::BAD_REQUEST, "service_code missing or unknown");
+    };
+    let (Some(lat), Some(lon)) = (form.lat, form.long) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "lat and long are required (address_string alone is not supported)",
+        );
+    };
+    let mut description = form.description.unwrap_or_default().trim().to_string();
+    if let Some(address) = form.address_string.filter(|a| !a.trim().is_empty()) {
+        description = format!("{description}(地址: {})", address.trim());
+    }
+    if let Some(url) = form.media_url.filter(|u| !u.trim().is_empty()) {
+        description = format!("{description}(图片: {})", url.trim());
+    }
+    let name = [form.last_name, form.first_name]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("");
+    let new = NewCase {
+        source: Source::Public,
+        kind,
+        class,
+        subclass,
+        description,
+        position: Position::new(lat, lon, 0.0),
+        unit_grid: None,
+        component_id: None,
+        photos: Vec::new(),
+        urgent: false,
+        contact: Some(Contact {
+            email: form.email,
+            name: (!name.is_empty()).then_some(name),
+            phone: form.phone,
+        }),
+    };
+    let now = clock::now();
+    let created =
+        blocking(move || Ok(create_case(&state, new, owner.user, owner.device, now)?)).await;
+    match created {
+        Ok(row) => Json(json!([{
+            "service_request_id": row.id,
+            "service_notice": "已受理登记,将安排监督员现场核实",
+            "account_id": null,
+        }]))
+        .into_response(),
+        Err(e) => from_api(e),
+    }
+}
+
+fn request_json(table: &CategoryTable, row: &CaseListRow) -> Value {
+    let kind = Kind::parse(&row.kind).unwrap_or(Kind::Event);
+    let name = table
+        .subclass(kind, row.class, row.subclass)
+        .map(|s| s.name.clone())
+        .unwrap_or_default();
+    json!({
+        "service_request_id": row.id,
+        "status": if row.status.is_final() { "closed" } else { "open" },
+        "status_notes": row.status.label(),
+        "service_name": name,
+        "service_code": service_code(kind, row.class, row.subclass),
+        "description": row.description,
+        "agency_responsible": "数字城管指挥中心",
+        "requested_datetime": datetime(row.reported_at),
+        "expected_datetime": row.step_deadline.map(datetime),
+        "address": null,
+        "lat": row.lat,
+        "long": row.lon,
+        "media_url": null,
+    })
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct RequestQuery {
+    pub service_request_id: Option<String>,
+    pub service_code: Option<String>,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub status: Option<String>,
+}
+
+/// `GET /open311/v2/requests.json` with the standard filters.
+pub async fn list(
+    State(state): State<AppState>,
+    QueryParams(q): QueryParams<RequestQuery>,
+) -> Response {
+    let ids: Option<Vec<DocId>> = match &q.service_request_id {
+        Some(list) => match list.split(',').map(|s| s.trim().parse()).collect() {
+            Ok(ids) => Some(ids),
+            Err(_) => return error(StatusCode::BAD_REQUEST, "service_request_id must be ids"),
+        },
+        None => None,
+    };
+    let start = q.start_date.as_deref().map(date_filter);
+    let end = q.end_date.as_deref().map(date_filter);
+    if start.is_some_and(|d| d.is_none()) || end.is_some_and(|d| d.is_none()) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "start_date / end_date must be RFC 3339 dates",
+        );
+    }
+    let codes: Vec<String> = q
+        .service_code
+        .iter()
+        .flat_map(|c| c.split(','))
+        .map(str::to_string)
+        .collect();
+    let status = q.status.clone();
+    let found = blocking(move || {
+        let filter = CaseFilter {
+            source: Some(Source::Public),
+            ..CaseFilter::default()
+        };
+        let rows = state.storage().cases(&filter, MAX_REQUESTS)?;
+        let table = state.table();
+        Ok(rows
+            .iter()
+            .filter(|r| ids.as_ref().is_none_or(|ids| ids.contains(&r.id)))
+            .filter(|r| start.flatten().is_none_or(|s| r.reported_at >= s))
+            .filter(|r| {
+                end.flatten()
+                    .is_none_or(|e| r.reported_at < Timestamp(e.millis() + 86_400_000))
+            })
+            .filter(|r| {
+                let code = Kind::parse(&r.kind).map(|k| service_code(k, r.class, r.subclass));
+                codes.is_empty() || code.is_some_and(|c| codes.contains(&c))
+            })
+            .filter(|r| match status.as_deref() {
+                Some("open") => !r.status.is_final(),
+                Some("closed") => r.status.is_final(),
+                _ => true,
+            })
+            .map(|r| request_json(table, r))
+            .collect::<Vec<_>>())
+    })
+    .await;
+    match found {
+        Ok(rows) => Json(rows).into_response(),
+        Err(e) => from_api(e),
+    }
+}
+
+/// `GET /open311/v2/requests/{id}.json`
+pub async fn one(State(state): State<AppState>, PathParam(id): PathParam<String>) -> Response {
+    let Ok(id) = id.trim_end_matches(".json").parse::<DocId>() else {
+        return error(StatusCode::NOT_FOUND, "no such service request");
+    };
+    let found = blocking(move || {
+        Ok(state
+            .storage()
+            .case(id)?
+            .filter(|r| r.source == Source::Public)
+            .map(|r| request_json(state.table(), &r)))
+    })
+    .await;
+    match found {
+        Ok(Some(row)) => Json(vec![row]).into_response(),
+        Ok(None) => error(StatusCode::NOT_FOUND, "no such service request"),
+        Err(e) => from_api(e),
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Rating {
+    pub api_key: String,
+    /// `satisfied`, `basic` or `unsatisfied`.
+    pub satisfaction: String,
+}
+
+/// `POST /open311/v2/requests/{id}/satisfaction` (extension): the reporter's 满意度 after 结案,
+/// recorded as the 回访 the operator would otherwise make by phone.
+pub async fn rate(
+    State(state): State<AppState>,
+    PathParam(id): PathParam<DocId>,
+    Form(form): Form<Rating>,
+) -> Response {
+    let owner = match key_owner(&state, &form.api_key, "open311").await {
+        Ok(owner) => owner,
+        Err(e) => return error(StatusCode::FORBIDDEN, e.message),
+    };
+    let Some(satisfaction) = Satisfaction::parse(&form.satisfaction) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "satisfaction must be satisfied, basic or unsatisfied",
+        );
+    };
+    let actor = Actor {
+        user: owner.user,
+        role: Role::Operator,
+        department: None,
+    };
+    let now = clock::now();
+    let done = blocking(move || {
+        if state
+            .storage()
+            .case(id)?
+            .is_none_or(|r| r.source != Source::Public)
+        {
+            return Err(ApiError::not_found("no such service request"));
+        }
+        Ok(act(
+            &state,
+            id,
+            actor,
+            &Action::RateSatisfaction { satisfaction },
+            "公众评价",
+            now,
+        )?)
+    })
+    .await;
+    match done {
+        Ok(_) => Json(json!([{ "service_request_id": id, "satisfaction": satisfaction }]))
+            .into_response(),
+        Err(e) => from_api(e),
+    }
+}

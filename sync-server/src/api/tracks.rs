@@ -1,0 +1,306 @@
+//! The patrol track endpoints. Devices (device session) report shifts and upload segments;
+//! patrol supervisors, leaders and admins — and an inspector for themself — read a person's
+//! track for a time range simplified for a zoom level, a day's summary (distance, duration,
+//! stops, gaps, anomalies, coverage of the work grid with its unit grid outlines, the reports
+//! made that day), the day as GPX or GeoJSON, and who is on shift now (在线人员).
+
+use super::blocking;
+use super::extract::{JsonBody, PathParam, QueryParams};
+use crate::auth::{DeviceSession, Session};
+use crate::clock;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::tracks::store::{self as tracks, Person, ShiftRefusal};
+use crate::tracks::{along, day, export, segment};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use cgt_shared::track::analysis::{AnalysisParams, summarize};
+use cgt_shared::track::coverage::coverage;
+use cgt_shared::track::simplify::{simplify, tolerance_for_zoom};
+use cgt_shared::track::wire::{SegmentStored, ShiftReport};
+use cgt_shared::{Role, Timestamp};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// A shift open longer than this is not listed as on shift (a phone that never said 下班).
+const ON_SHIFT_WITHIN_MS: i64 = 24 * 3_600_000;
+const DEFAULT_ZOOM: u8 = 17;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/tracks/shifts/{shift}", put(put_shift))
+        .route(
+            "/api/v1/tracks/shifts/{shift}/segments/{segment}",
+            post(put_segment),
+        )
+        .route("/api/v1/tracks/online", get(online))
+        .route("/api/v1/tracks/people/{person}", get(track))
+        .route(
+            "/api/v1/tracks/people/{person}/days/{date}",
+            get(day_summary),
+        )
+        .route(
+            "/api/v1/tracks/people/{person}/days/{date}/gpx",
+            get(day_gpx),
+        )
+        .route(
+            "/api/v1/tracks/people/{person}/days/{date}/geojson",
+            get(day_geojson),
+        )
+}
+
+/// Patrol supervisors (巡查主管), leaders and admins watch patrols and vehicles.
+pub(super) fn is_watcher(session: &Session) -> bool {
+    [Role::PatrolSupervisor, Role::Leader, Role::Admin]
+        .iter()
+        .any(|r| session.has(*r))
+}
+
+/// 403 unless the caller watches patrols or asks about themself.
+fn may_watch(session: &Session, person: &Person) -> Result<(), ApiError> {
+    if is_watcher(session) || session.user == person.id {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "只有巡查主管、领导和管理员可以查看他人的轨迹 (requires patrol_supervisor, leader or admin)",
+        ))
+    }
+}
+
+pub(super) fn require_watcher(session: &Session) -> Result<(), ApiError> {
+    if is_watcher(session) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "只有巡查主管、领导和管理员可以查看 (requires patrol_supervisor, leader or admin)",
+        ))
+    }
+}
+
+#[tracing::instrument(skip_all, fields(user = %device.session.username, %shift))]
+async fn put_shift(
+    State(state): State<AppState>,
+    device: DeviceSession,
+    PathParam(shift): PathParam<Uuid>,
+    JsonBody(report): JsonBody<ShiftReport>,
+) -> Result<StatusCode, ApiError> {
+    let now = clock::now();
+    let sane = report.started_at.millis() > 0
+        && report.started_at <= now.plus_millis(600_000)
+        && report.ended_at.is_none_or(|end| end >= report.started_at);
+    if !sane {
+        return Err(ApiError::bad_request("班次时间无效 (invalid shift times)"));
+    }
+    let (user, device_id) = (device.session.user, device.device);
+    let outcome = blocking(move || {
+        Ok(state
+            .storage()
+            .write(move |c| tracks::put_shift(c, shift, device_id, user, report, now))?)
+    })
+    .await?;
+    match outcome {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(ShiftRefusal::OtherDevice) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "该班次属于另一台设备 (shift belongs to another device)",
+        )),
+    }
+}
+
+#[tracing::instrument(skip_all, fields(user = %device.session.username, %shift, number))]
+async fn put_segment(
+    State(state): State<AppState>,
+    device: DeviceSession,
+    PathParam((shift, number)): PathParam<(Uuid, u32)>,
+    body: Bytes,
+) -> Result<Json<SegmentStored>, ApiError> {
+    let now = clock::now();
+    let points = segment::check(number, &body, now).map_err(|e| match e {
+        segment::SegmentError::TooLarge(_) => {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, e.to_string())
+        }
+        other => ApiError::bad_request(other.to_string()),
+    })?;
+    let who = (device.device, device.session.user);
+    let held = blocking(move || {
+        Ok(state
+            .storage()
+            .write(move |c| tracks::put_segment(c, who, (shift, number), &points, &body, now))?)
+    })
+    .await?;
+    Ok(Json(SegmentStored { points: held }))
+}
+
+/// The person named in the path, after the role check.
+async fn watched(state: &AppState, session: &Session, name: String) -> Result<Person, ApiError> {
+    let storage = state.storage().clone();
+    let person = blocking(move || Ok(storage.read(|c| tracks::person(c, &name))?))
+        .await?
+        .ok_or_else(|| ApiError::not_found("没有这个用户 (no such user)"))?;
+    may_watch(session, &person)?;
+    Ok(person)
+}
+
+#[derive(Debug, Deserialize)]
+struct RangeQuery {
+    from: i64,
+    to: i64,
+    zoom: Option<u8>,
+}
+
+#[tracing::instrument(skip_all, fields(user = %session.username, %person))]
+async fn track(
+    State(state): State<AppState>,
+    session: Session,
+    PathParam(person): PathParam<String>,
+    QueryParams(query): QueryParams<RangeQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let person = watched(&state, &session, person).await?;
+    let (from, to) = (Timestamp(query.from), Timestamp(query.to));
+    if to <= from || to.millis() - from.millis() > day::MAX_RANGE_MS {
+        return Err(ApiError::bad_request(
+            "时间范围无效,最长 7 天 (from must precede to, at most 7 days)",
+        ));
+    }
+    let zoom = query.zoom.unwrap_or(DEFAULT_ZOOM);
+    let id = person.id;
+    let (points, shifts) = blocking(move || {
+        Ok(state.storage().read(|c| {
+            Ok((
+                tracks::points(c, id, from, to)?,
+                tracks::shifts(c, id, from, to)?,
+            ))
+        })?)
+    })
+    .await?;
+    let kept = simplify(&points, tolerance_for_zoom(zoom));
+    let path: Vec<(f64, f64, i64)> = kept
+        .iter()
+        .map(|&i| (points[i].lon, points[i].lat, points[i].at.millis()))
+        .collect();
+    Ok(Json(json!({
+        "person": person,
+        "from": from,
+        "to": to,
+        "zoom": zoom,
+        "total_points": points.len(),
+        "shifts": shifts,
+        "points": path,
+    })))
+}
+
+/// A person's points of one China day, with the shifts of that day.
+async fn day_points(
+    state: &AppState,
+    session: &Session,
+    name: String,
+    date: &str,
+) -> Result<(Person, i64, Vec<cgt_shared::track::TrackPoint>), ApiError> {
+    let day = day::parse_date(date)
+        .ok_or_else(|| ApiError::bad_request("日期格式应为 YYYY-MM-DD (bad date)"))?;
+    let person = watched(state, session, name).await?;
+    let (from, to) = day::bounds(day);
+    let storage = state.storage().clone();
+    let id = person.id;
+    let points = blocking(move || Ok(storage.read(|c| tracks::points(c, id, from, to))?)).await?;
+    Ok((person, day, points))
+}
+
+#[tracing::instrument(skip_all, fields(user = %session.username, %person, %date))]
+async fn day_summary(
+    State(state): State<AppState>,
+    session: Session,
+    PathParam((person, date)): PathParam<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let (person, day, points) = day_points(&state, &session, person, &date).await?;
+    let (from, to) = day::bounds(day);
+    let id = person.id;
+    let (shifts, grids, reports) = blocking(move || {
+        Ok(state.storage().read(|c| {
+            Ok((
+                tracks::shifts(c, id, from, to)?,
+                tracks::unit_grids_of(c, id)?,
+                along::reports_between(c, state.table(), id, (from, to))?,
+            ))
+        })?)
+    })
+    .await?;
+    let now = clock::now();
+    let span = shifts.first().map(|first| {
+        let end = shifts
+            .iter()
+            .map(|s| s.ended_at.unwrap_or(now))
+            .max()
+            .unwrap_or(now);
+        (first.started_at.max(from), end.min(to))
+    });
+    let summary = summarize(&AnalysisParams::default(), &points, span);
+    Ok(Json(json!({
+        "person": person,
+        "date": date,
+        "shifts": shifts,
+        "summary": summary,
+        "coverage": coverage(&grids, &points),
+        "grids": along::grid_outlines(&grids),
+        "reports": reports,
+    })))
+}
+
+#[tracing::instrument(skip_all, fields(user = %session.username, %person, %date))]
+async fn day_gpx(
+    State(state): State<AppState>,
+    session: Session,
+    PathParam((person, date)): PathParam<(String, String)>,
+) -> Result<Response, ApiError> {
+    let (person, _, points) = day_points(&state, &session, person, &date).await?;
+    let name = format!("{} {date}", person.display_name);
+    let body = export::gpx(&name, &points, AnalysisParams::default().gap_ms);
+    Ok(file(
+        body,
+        "application/gpx+xml",
+        &format!("{}-{date}.gpx", person.username),
+    ))
+}
+
+#[tracing::instrument(skip_all, fields(user = %session.username, %person, %date))]
+async fn day_geojson(
+    State(state): State<AppState>,
+    session: Session,
+    PathParam((person, date)): PathParam<(String, String)>,
+) -> Result<Response, ApiError> {
+    let (person, _, points) = day_points(&state, &session, person, &date).await?;
+    let params = AnalysisParams::default();
+    let stops =
+        cgt_shared::track::analysis::stops(params.stop_radius_m, params.stop_min_ms, &points);
+    let name = format!("{} {date}", person.display_name);
+    let body = export::geojson(&name, &points, &stops, params.gap_ms).to_string();
+    Ok(file(
+        body,
+        "application/geo+json",
+        &format!("{}-{date}.geojson", person.username),
+    ))
+}
+
+fn file(body: String, content_type: &'static str, name: &str) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    let mut response = ([(CONTENT_TYPE, content_type)], body).into_response();
+    if let Ok(value) = disposition.parse() {
+        response.headers_mut().insert(CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+#[tracing::instrument(skip_all, fields(user = %session.username))]
+async fn online(State(state): State<AppState>, session: Session) -> Result<Json<Value>, ApiError> {
+    require_watcher(&session)?;
+    let since = clock::now().plus_millis(-ON_SHIFT_WITHIN_MS);
+    let people =
+        blocking(move || Ok(state.storage().read(|c| tracks::on_shift(c, since))?)).await?;
+    Ok(Json(json!({ "people": people })))
+}

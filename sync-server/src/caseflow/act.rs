@@ -1,0 +1,134 @@
+//! One workflow action from the API: lock the case, fold its history, `decide`, append the
+//! events with the server's actor, and store document, summary and task grants in one write.
+
+use super::summary::{CaseRow, summarize};
+use crate::state::AppState;
+use crate::storage::{
+    StorageError, case_urgent, grant_department, grant_reader, load_doc, store_doc, upsert_case,
+};
+use automerge::AutoCommit;
+use automerge::transaction::CommitOptions;
+use cgt_shared::caseflow::{Action, Actor, CaseFacts, CaseState, WorkflowError, decide};
+use cgt_shared::doc::report_part::read_report;
+use cgt_shared::doc::workflow::{EventKind, WorkflowEvent, append_event, read_events};
+use cgt_shared::wire::to_wire;
+use cgt_shared::{DocId, Timestamp};
+use thiserror::Error;
+
+/// Longest note on an action, in characters.
+pub const MAX_NOTE_CHARS: usize = 1_000;
+
+#[derive(Debug, Error)]
+pub enum ActError {
+    #[error("案件不存在 (no such case)")]
+    NotFound,
+    #[error(transparent)]
+    Refused(#[from] WorkflowError),
+    #[error("备注过长 (note longer than {MAX_NOTE_CHARS} characters)")]
+    NoteTooLong,
+    #[error("案件文档无法读取 ({0})")]
+    Unreadable(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// Loads a case document and its report and history.
+pub(crate) fn load_case(
+    state: &AppState,
+    id: DocId,
+) -> Result<
+    (
+        AutoCommit,
+        crate::storage::StoredDoc,
+        cgt_shared::Report,
+        Vec<WorkflowEvent>,
+    ),
+    ActError,
+> {
+    let row = state
+        .storage()
+        .read(|c| load_doc(c, id, cgt_shared::UserId(uuid::Uuid::nil())))?
+        .ok_or(ActError::NotFound)?;
+    let doc = AutoCommit::load(&row.doc.bytes).map_err(|e| ActError::Unreadable(e.to_string()))?;
+    let report = read_report(&doc, id).map_err(|e| ActError::Unreadable(e.to_string()))?;
+    let events = read_events(&doc).map_err(|e| ActError::Unreadable(e.to_string()))?;
+    Ok((doc, row.doc, report, events))
+}
+
+/// Takes `action` on case `id` as `actor`; returns the new summary. Blocking.
+pub fn act(
+    state: &AppState,
+    id: DocId,
+    actor: Actor,
+    action: &Action,
+    note: &str,
+    now: Timestamp,
+) -> Result<CaseRow, ActError> {
+    let note = note.trim();
+    if note.chars().count() > MAX_NOTE_CHARS {
+        return Err(ActError::NoteTooLong);
+    }
+    let _locked = state.locks().lock_all([id]);
+    let (mut doc, stored, report, mut events) = load_case(state, id)?;
+    let facts = CaseFacts {
+        reporter: report.reporter,
+        self_handled: report.self_handled,
+    };
+    let drafts = decide(&CaseState::fold(&events), &facts, &actor, action)?;
+    let reason = match action {
+        Action::Reject { reason } | Action::Return { reason } => reason.trim(),
+        _ => note,
+    };
+    doc.set_actor(state.storage().server_actor().clone());
+    let mut grants = Vec::new();
+    let mut department = None;
+    for draft in drafts {
+        match draft.kind {
+            EventKind::VerifyAssigned | EventKind::CheckAssigned => {
+                grants.extend(draft.data.assignee)
+            }
+            EventKind::Dispatched => department = draft.data.department,
+            _ => {}
+        }
+        let event = WorkflowEvent {
+            kind: draft.kind,
+            at: now,
+            user: Some(actor.user),
+            role: Some(actor.role),
+            note: reason.to_string(),
+            command: None,
+            data: draft.data,
+        };
+        append_event(&mut doc, &event).map_err(|e| ActError::Unreadable(e.to_string()))?;
+        events.push(event);
+    }
+    doc.commit_with(CommitOptions::default().with_time(now.millis() / 1000));
+    let bytes = doc.save();
+    let heads = to_wire(&doc.get_heads());
+    let rules = state.rules();
+    let storage = state.storage();
+    let urgent = storage.read(|c| case_urgent(c, id))?;
+    let row = summarize(
+        id,
+        &report,
+        &events,
+        stored.received_at,
+        urgent,
+        &rules,
+        now,
+    );
+    let written = row.clone();
+    let owner = stored.owner;
+    storage.write(move |c| {
+        let seq = store_doc(c, id, &bytes, &heads, &owner, now)?;
+        upsert_case(c, &written)?;
+        for user in grants {
+            grant_reader(c, user, id, seq)?;
+        }
+        if let Some(department) = department {
+            grant_department(c, department, id, seq)?;
+        }
+        Ok(())
+    })?;
+    Ok(row)
+}

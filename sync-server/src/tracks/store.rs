@@ -1,0 +1,239 @@
+//! The SQL of shifts and track segments (`migrations/0010_tracks.sql`) and the reads the
+//! replay, the day summary and the list of people on shift need.
+
+use crate::storage::StorageError;
+use cgt_shared::geometry::Point;
+use cgt_shared::track::TrackPoint;
+use cgt_shared::track::codec;
+use cgt_shared::track::coverage::UnitGridShape;
+use cgt_shared::track::wire::{MAX_SEGMENT_POINTS, ShiftReport};
+use cgt_shared::{DeviceId, Timestamp, UserId};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// A person whose track may be asked for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Person {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+}
+
+/// The user named by id or username.
+pub fn person(c: &Connection, name_or_id: &str) -> Result<Option<Person>, StorageError> {
+    let id = Uuid::parse_str(name_or_id)
+        .ok()
+        .map(|u| u.into_bytes().to_vec());
+    Ok(c.prepare_cached(
+        "SELECT id, username, display_name FROM users WHERE id = ?1 OR username = ?2",
+    )?
+    .query_row(params![id, name_or_id], |r| {
+        Ok(Person {
+            id: UserId(Uuid::from_bytes(r.get(0)?)),
+            username: r.get(1)?,
+            display_name: r.get(2)?,
+        })
+    })
+    .optional()?)
+}
+
+/// Why a shift report was not recorded.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ShiftRefusal {
+    /// Another device owns a shift of this id.
+    OtherDevice,
+}
+
+/// Records a shift or its end; the end, once known, is kept.
+pub fn put_shift(
+    c: &Connection,
+    id: Uuid,
+    device: DeviceId,
+    user: UserId,
+    report: ShiftReport,
+    now: Timestamp,
+) -> Result<Result<(), ShiftRefusal>, StorageError> {
+    let owner: Option<Vec<u8>> = c
+        .prepare_cached("SELECT device_id FROM track_shifts WHERE id = ?1")?
+        .query_row([id.as_bytes()], |r| r.get(0))
+        .optional()?;
+    if owner.is_some_and(|o| o != device.as_bytes()) {
+        return Ok(Err(ShiftRefusal::OtherDevice));
+    }
+    c.prepare_cached(
+        "INSERT INTO track_shifts (id, device_id, user_id, started_at, ended_at, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (id) DO UPDATE SET ended_at = coalesce(ended_at, excluded.ended_at)",
+    )?
+    .execute(params![
+        id.as_bytes(),
+        device.as_bytes(),
+        user.as_bytes(),
+        report.started_at.millis(),
+        report.ended_at.map(Timestamp::millis),
+        now.millis(),
+    ])?;
+    Ok(Ok(()))
+}
+
+/// Stores a segment unless a version at least as long is stored; returns the points held.
+pub fn put_segment(
+    c: &Connection,
+    (device, user): (DeviceId, UserId),
+    (shift, number): (Uuid, u32),
+    points: &[TrackPoint],
+    data: &[u8],
+    now: Timestamp,
+) -> Result<usize, StorageError> {
+    let held: Option<i64> = c
+        .prepare_cached(
+            "SELECT points FROM track_segments WHERE device_id = ?1 AND shift_id = ?2 AND segment = ?3",
+        )?
+        .query_row(params![device.as_bytes(), shift.as_bytes(), number], |r| r.get(0))
+        .optional()?;
+    if let Some(held) = held.filter(|&n| n as usize >= points.len()) {
+        return Ok(held as usize);
+    }
+    let (Some(first), Some(last)) = (points.first(), points.last()) else {
+        return Ok(0);
+    };
+    c.prepare_cached(
+        "INSERT INTO track_segments (device_id, shift_id, segment, user_id, first_at, last_at,
+                                     points, last_lat, last_lon, data, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT (device_id, shift_id, segment) DO UPDATE SET
+           first_at = excluded.first_at, last_at = excluded.last_at, points = excluded.points,
+           last_lat = excluded.last_lat, last_lon = excluded.last_lon, data = excluded.data,
+           received_at = excluded.received_at",
+    )?
+    .execute(params![
+        device.as_bytes(),
+        shift.as_bytes(),
+        number,
+        user.as_bytes(),
+        first.at.millis(),
+        last.at.millis(),
+        points.len() as i64,
+        last.lat,
+        last.lon,
+        data,
+        now.millis(),
+    ])?;
+    Ok(points.len())
+}
+
+/// A person's points from `from` (inclusive) to `to` (exclusive), in time order, one per
+/// instant.
+pub fn points(
+    c: &Connection,
+    user: UserId,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<TrackPoint>, StorageError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT data FROM track_segments
+         WHERE user_id = ?1 AND first_at < ?3 AND last_at >= ?2",
+    )?;
+    let blobs = stmt.query_map(params![user.as_bytes(), from.millis(), to.millis()], |r| {
+        r.get::<_, Vec<u8>>(0)
+    })?;
+    let mut points = Vec::new();
+    for blob in blobs {
+        let decoded = codec::decode(&blob?, MAX_SEGMENT_POINTS)
+            .map_err(|e| StorageError::Corrupt(format!("track segment: {e}")))?;
+        points.extend(decoded.into_iter().filter(|p| from <= p.at && p.at < to));
+    }
+    points.sort_by_key(|p| p.at);
+    points.dedup_by_key(|p| p.at);
+    Ok(points)
+}
+
+/// A shift as the replay shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ShiftSpan {
+    pub id: Uuid,
+    pub started_at: Timestamp,
+    pub ended_at: Option<Timestamp>,
+}
+
+/// A person's shifts overlapping `[from, to)`.
+pub fn shifts(
+    c: &Connection,
+    user: UserId,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<ShiftSpan>, StorageError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT id, started_at, ended_at FROM track_shifts
+         WHERE user_id = ?1 AND started_at < ?3 AND coalesce(ended_at, ?3) >= ?2
+         ORDER BY started_at",
+    )?;
+    let rows = stmt.query_map(params![user.as_bytes(), from.millis(), to.millis()], |r| {
+        Ok(ShiftSpan {
+            id: Uuid::from_bytes(r.get(0)?),
+            started_at: Timestamp(r.get(1)?),
+            ended_at: r.get::<_, Option<i64>>(2)?.map(Timestamp),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The unit grids of the work grids the person is the inspector of.
+pub fn unit_grids_of(c: &Connection, user: UserId) -> Result<Vec<UnitGridShape>, StorageError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT u.code, u.polygon FROM unit_grids u JOIN work_grids w ON u.work_grid = w.code
+         WHERE w.inspector_user = ?1 AND u.retired = 0 AND w.retired = 0 ORDER BY u.code",
+    )?;
+    let rows = stmt.query_map([user.as_bytes()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut grids = Vec::new();
+    for row in rows {
+        let (code, polygon) = row?;
+        let ring: Vec<Point> = serde_json::from_str(&polygon)
+            .map_err(|e| StorageError::Corrupt(format!("unit grid {code}: {e}")))?;
+        grids.push(UnitGridShape { code, ring });
+    }
+    Ok(grids)
+}
+
+/// Someone on shift (在线人员) and where they were last.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OnShift {
+    pub person: Person,
+    pub shift_started_at: Timestamp,
+    pub last_at: Option<Timestamp>,
+    /// `[lon, lat]`.
+    pub last_position: Option<Point>,
+}
+
+/// People with a shift open that started after `since`, with their last known position.
+pub fn on_shift(c: &Connection, since: Timestamp) -> Result<Vec<OnShift>, StorageError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT u.id, u.username, u.display_name, s.started_at,
+                (SELECT max(last_at) FROM track_segments g WHERE g.shift_id = s.id) AS last_at,
+                (SELECT last_lon FROM track_segments g WHERE g.shift_id = s.id
+                 ORDER BY last_at DESC LIMIT 1),
+                (SELECT last_lat FROM track_segments g WHERE g.shift_id = s.id
+                 ORDER BY last_at DESC LIMIT 1)
+         FROM track_shifts s JOIN users u ON u.id = s.user_id
+         WHERE s.ended_at IS NULL AND s.started_at >= ?1
+         ORDER BY u.username",
+    )?;
+    let rows = stmt.query_map([since.millis()], |r| {
+        let lon: Option<f64> = r.get(5)?;
+        let lat: Option<f64> = r.get(6)?;
+        Ok(OnShift {
+            person: Person {
+                id: UserId(Uuid::from_bytes(r.get(0)?)),
+                username: r.get(1)?,
+                display_name: r.get(2)?,
+            },
+            shift_started_at: Timestamp(r.get(3)?),
+            last_at: r.get::<_, Option<i64>>(4)?.map(Timestamp),
+            last_position: lon.zip(lat).map(|(lon, lat)| [lon, lat]),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,321 @@
+//! Monitored vehicles (`migrations/0011_vehicles.sql`): an admin registers a unit with its rules
+//! and receives the key it sends with every position; each position is stored and the alarms of
+//! its (China) day are recomputed from all the day's positions, so a late or out-of-order
+//! position changes the alarms exactly as if it had arrived in time. An alarm running across
+//! midnight is reported as two.
+
+use super::day;
+use super::osmand::Report;
+use crate::storage::StorageError;
+use cgt_shared::Timestamp;
+use cgt_shared::track::TrackPoint;
+use cgt_shared::vehicle::{Alarm, AlarmKind, Corridor, Site, VehicleRules, evaluate};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Most evidence positions returned with one alarm.
+const MAX_EVIDENCE: usize = 500;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VehicleKind {
+    /// 渣土车
+    MuckTruck,
+    /// 环卫车
+    Sanitation,
+}
+
+impl VehicleKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            VehicleKind::MuckTruck => "muck_truck",
+            VehicleKind::Sanitation => "sanitation",
+        }
+    }
+
+    fn parse(s: &str) -> VehicleKind {
+        if s == "sanitation" {
+            VehicleKind::Sanitation
+        } else {
+            VehicleKind::MuckTruck
+        }
+    }
+}
+
+/// What an admin registers.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Registration {
+    /// The unit's device id, as it sends it in `id`.
+    pub id: String,
+    pub name: String,
+    pub kind: VehicleKind,
+    pub speed_limit_kmh: f64,
+    pub corridor: Option<Corridor>,
+    #[serde(default)]
+    pub sites: Vec<Site>,
+}
+
+impl Registration {
+    /// Why the registration cannot be stored, if it cannot.
+    pub fn problem(&self) -> Option<String> {
+        let valid_point =
+            |p: &[f64; 2]| (-180.0..=180.0).contains(&p[0]) && (-90.0..=90.0).contains(&p[1]);
+        let id_ok = (1..=64).contains(&self.id.len())
+            && self
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
+        if !id_ok {
+            return Some("设备号应为 1–64 个字母、数字或 - _ . : (invalid id)".into());
+        }
+        if self.name.trim().is_empty() || self.name.chars().count() > 100 {
+            return Some("车辆名称不能为空,且不超过 100 字 (invalid name)".into());
+        }
+        if !(self.speed_limit_kmh.is_finite() && (5.0..=200.0).contains(&self.speed_limit_kmh)) {
+            return Some("限速应在 5–200 km/h 之间 (invalid speed_limit_kmh)".into());
+        }
+        if let Some(c) = &self.corridor {
+            let ok = c.line.len() >= 2
+                && c.line.len() <= 10_000
+                && c.line.iter().all(valid_point)
+                && c.width_m.is_finite()
+                && (5.0..=5_000.0).contains(&c.width_m);
+            if !ok {
+                return Some(
+                    "路线走廊需 2 个以上有效坐标,宽度 5–5000 米 (invalid corridor)".into(),
+                );
+            }
+        }
+        let sites_ok = self.sites.len() <= 100
+            && self.sites.iter().all(|s| {
+                (3..=10_000).contains(&s.polygon.len()) && s.polygon.iter().all(valid_point)
+            });
+        if !sites_ok {
+            return Some("场地多边形需 3 个以上有效坐标 (invalid sites)".into());
+        }
+        None
+    }
+
+    fn rules(&self) -> VehicleRules {
+        VehicleRules::new(
+            self.speed_limit_kmh,
+            self.corridor.clone(),
+            self.sites.clone(),
+        )
+    }
+}
+
+fn key_hash(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
+}
+
+/// Stores a vehicle with the hash of `key`; `false` when the id is taken.
+pub fn register(
+    c: &Connection,
+    registration: &Registration,
+    key: &str,
+    now: Timestamp,
+) -> Result<bool, StorageError> {
+    let rules = serde_json::to_string(&registration.rules())
+        .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+    let inserted = c
+        .prepare_cached(
+            "INSERT INTO vehicles (id, name, kind, key_sha256, rules, registered_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
+        )?
+        .execute(params![
+            registration.id,
+            registration.name.trim(),
+            registration.kind.as_str(),
+            key_hash(key),
+            rules,
+            now.millis(),
+        ])?;
+    Ok(inserted == 1)
+}
+
+fn rules_of(c: &Connection, id: &str, key: &str) -> Result<Option<VehicleRules>, StorageError> {
+    let row: Option<(String, String)> = c
+        .prepare_cached("SELECT key_sha256, rules FROM vehicles WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((_, rules)) = row.filter(|(hash, _)| *hash == key_hash(key)) else {
+        return Ok(None);
+    };
+    serde_json::from_str(&rules)
+        .map(Some)
+        .map_err(|e| StorageError::Corrupt(format!("vehicle {id}: {e}")))
+}
+
+/// Stores a reported position and recomputes the alarms of its day. `false` when the id is not
+/// registered or the key is wrong (the two are not told apart).
+pub fn ingest(c: &Connection, report: &Report, now: Timestamp) -> Result<bool, StorageError> {
+    let Some(rules) = rules_of(c, &report.id, &report.key)? else {
+        return Ok(false);
+    };
+    let p = &report.point;
+    c.prepare_cached(
+        "INSERT INTO vehicle_positions
+           (vehicle_id, at, lat, lon, speed_mps, bearing, accuracy_m, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
+    )?
+    .execute(params![
+        report.id,
+        p.at.millis(),
+        p.lat,
+        p.lon,
+        p.speed_mps.map(f64::from),
+        report.bearing,
+        f64::from(p.accuracy_m),
+        now.millis(),
+    ])?;
+    let day = day::day_of(p.at);
+    let (start, end) = day::bounds(day);
+    let alarms = evaluate(&rules, positions(c, &report.id, start, end)?);
+    c.prepare_cached("DELETE FROM vehicle_alarms WHERE vehicle_id = ?1 AND day = ?2")?
+        .execute(params![report.id, day])?;
+    let mut insert = c.prepare_cached(
+        "INSERT INTO vehicle_alarms (vehicle_id, day, kind, from_at, to_at, peak)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for a in alarms {
+        insert.execute(params![
+            report.id,
+            day,
+            a.kind.as_str(),
+            a.from.millis(),
+            a.to.millis(),
+            a.peak
+        ])?;
+    }
+    Ok(true)
+}
+
+fn positions(
+    c: &Connection,
+    vehicle: &str,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<TrackPoint>, StorageError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT at, lat, lon, accuracy_m, speed_mps FROM vehicle_positions
+         WHERE vehicle_id = ?1 AND at >= ?2 AND at < ?3 ORDER BY at",
+    )?;
+    let rows = stmt.query_map(params![vehicle, from.millis(), to.millis()], |r| {
+        Ok(TrackPoint {
+            at: Timestamp(r.get(0)?),
+            lat: r.get(1)?,
+            lon: r.get(2)?,
+            accuracy_m: r.get::<_, f64>(3)? as f32,
+            speed_mps: r.get::<_, Option<f64>>(4)?.map(|s| s as f32),
+            mock: false,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A registered vehicle as the console lists it.
+#[derive(Clone, Debug, Serialize)]
+pub struct VehicleView {
+    pub id: String,
+    pub name: String,
+    pub kind: VehicleKind,
+    pub rules: VehicleRules,
+    pub last_at: Option<Timestamp>,
+    /// `[lon, lat]`.
+    pub last_position: Option<[f64; 2]>,
+}
+
+pub fn list(c: &Connection) -> Result<Vec<VehicleView>, StorageError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT v.id, v.name, v.kind, v.rules, p.at, p.lon, p.lat FROM vehicles v
+         LEFT JOIN vehicle_positions p ON p.vehicle_id = v.id
+           AND p.at = (SELECT max(at) FROM vehicle_positions WHERE vehicle_id = v.id)
+         ORDER BY v.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Option<i64>>(4)?,
+            r.get::<_, Option<f64>>(5)?,
+            r.get::<_, Option<f64>>(6)?,
+        ))
+    })?;
+    let mut views = Vec::new();
+    for row in rows {
+        let (id, name, kind, rules, at, lon, lat) = row?;
+        let rules = serde_json::from_str(&rules)
+            .map_err(|e| StorageError::Corrupt(format!("vehicle {id}: {e}")))?;
+        views.push(VehicleView {
+            id,
+            name,
+            kind: VehicleKind::parse(&kind),
+            rules,
+            last_at: at.map(Timestamp),
+            last_position: lon.zip(lat).map(|(lon, lat)| [lon, lat]),
+        });
+    }
+    Ok(views)
+}
+
+/// An alarm with the positions that show it: `[lon, lat, ms, speed m/s or null]`.
+#[derive(Clone, Debug, Serialize)]
+pub struct AlarmView {
+    pub vehicle_id: String,
+    pub vehicle_name: String,
+    #[serde(flatten)]
+    pub alarm: Alarm,
+    pub evidence: Vec<(f64, f64, i64, Option<f64>)>,
+}
+
+/// Alarms starting in `[from, to)`, of one vehicle or all, in time order.
+pub fn alarms(
+    c: &Connection,
+    from: Timestamp,
+    to: Timestamp,
+    vehicle: Option<&str>,
+) -> Result<Vec<AlarmView>, StorageError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT a.vehicle_id, v.name, a.kind, a.from_at, a.to_at, a.peak
+         FROM vehicle_alarms a JOIN vehicles v ON v.id = a.vehicle_id
+         WHERE a.from_at >= ?1 AND a.from_at < ?2 AND (?3 IS NULL OR a.vehicle_id = ?3)
+         ORDER BY a.from_at, a.vehicle_id, a.kind",
+    )?;
+    let rows = stmt.query_map(params![from.millis(), to.millis(), vehicle], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, i64>(4)?,
+            r.get::<_, f64>(5)?,
+        ))
+    })?;
+    let mut views = Vec::new();
+    for row in rows {
+        let (vehicle_id, vehicle_name, kind, from_at, to_at, peak) = row?;
+        let kind = AlarmKind::parse(&kind)
+            .ok_or_else(|| StorageError::Corrupt(format!("alarm kind {kind}")))?;
+        let evidence = positions(c, &vehicle_id, Timestamp(from_at), Timestamp(to_at + 1))?
+            .into_iter()
+            .take(MAX_EVIDENCE)
+            .map(|p| (p.lon, p.lat, p.at.millis(), p.speed_mps.map(f64::from)))
+            .collect();
+        views.push(AlarmView {
+            vehicle_id,
+            vehicle_name,
+            alarm: Alarm {
+                kind,
+                from: Timestamp(from_at),
+                to: Timestamp(to_at),
+                peak,
+            },
+            evidence,
+        });
+    }
+    Ok(views)
+}

@@ -1,0 +1,51 @@
+//! A console user (operator, shift leader, dispatcher, handler, leader) speaking the case API.
+
+use crate::fixtures::DEMO_PASSWORD;
+use serde_json::Value;
+
+pub struct Staff {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+impl Staff {
+    pub async fn login(base: &str, username: &str) -> anyhow::Result<Staff> {
+        let (status, login, text) = crate::raw::login(base, username, DEMO_PASSWORD, None).await?;
+        let login = login.ok_or_else(|| anyhow::anyhow!("{username} login {status}: {text}"))?;
+        Ok(Staff {
+            base: base.to_string(),
+            token: login.token,
+            http: reqwest::Client::new(),
+        })
+    }
+
+    /// GET; the status and the JSON body (or the text as a JSON string).
+    pub async fn get(&self, path: &str) -> anyhow::Result<(u16, Value)> {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await?;
+        let status = response.status().as_u16();
+        let text = response.text().await?;
+        Ok((
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        ))
+    }
+
+    /// POSTs a JSON body; the status and the JSON answer.
+    pub async fn post(&self, path: &str, body: Value) -> anyhow::Result<(u16, Value)> {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await?;
+        let status = response.status().as_u16();
+        Ok((status, response.json().await.unwrap_or(Value::Null)))
+    }
+}

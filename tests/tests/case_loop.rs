@@ -1,0 +1,240 @@
+//! The case loop end to end: an inspector's report synced from a client-library device is
+//! accepted, registered, dispatched (as 匹配派遣 suggests), handled with a photo; the 核查 task
+//! reaches the inspector's device by sync, the device sends a pass by sync, the shift leader
+//! closes the case, and the monthly evaluation shows the department's score and grade. Role and
+//! state refusals answer clear 4xx naming the role and the state.
+
+mod common;
+
+use cgt_client::NewReport;
+use cgt_shared::caseflow::civil::civil_from_days;
+use cgt_shared::doc::workflow::CaseStatus;
+use cgt_shared::{GridCode, Kind, Position};
+use cgt_tests::server_process::ServerProcess;
+use cgt_tests::staff::Staff;
+use common::*;
+use serde_json::{Value, json};
+
+const PHOTO: &str = "5f0c3a1e9b7d2c4a6e8f0a1b3c5d7e9f1a2b3c4d5e6f708192a3b4c5d6e7f809";
+
+/// This month in China Standard Time, `YYYY-MM`.
+fn this_month() -> String {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_millis() as i64;
+    let (y, m, _) = civil_from_days((ms + 8 * 3_600_000) / 86_400_000);
+    format!("{y:04}-{m:02}")
+}
+
+fn garbage_report() -> NewReport {
+    NewReport {
+        kind: Kind::Event,
+        class: 1,
+        subclass: 2,
+        description: "观前街东段暴露垃圾,请尽快清运".into(),
+        position: Position::new(31.3105, 120.6210, 5.0),
+        unit_grid: "320508001001001".parse::<GridCode>().expect("grid"),
+        component_id: None,
+        photos: Vec::new(),
+        self_handled: false,
+    }
+}
+
+async fn expect(staff: &Staff, path: &str, body: Value, status: u16) -> anyhow::Result<Value> {
+    let (got, answer) = staff.post(path, body).await?;
+    assert_eq!(got, status, "POST {path}: {answer}");
+    Ok(answer)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_goes_round_the_loop_and_scores_its_department() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(&server_binary(), &dir.path().join("server"))?;
+    let url = server.url();
+    let inspector = logged_in(dir.path(), "inspector01", &url, "inspector01").await?;
+    let inspector_id = inspector.session()?.expect("logged in").user_id;
+    let report = inspector.create_report(garbage_report())?;
+    inspector.sync().await?;
+    let case = format!("/api/v1/cases/{}", report.id);
+
+    let operator = Staff::login(&url, "operator1").await?;
+    let shift = Staff::login(&url, "shiftlead1").await?;
+    let dispatcher = Staff::login(&url, "dispatcher1").await?;
+    let handler = Staff::login(&url, "handler2").await?;
+    let leader = Staff::login(&url, "leader1").await?;
+
+    let (status, queue) = operator.get("/api/v1/cases").await?;
+    assert_eq!(status, 200, "{queue}");
+    let listed = &queue["items"][0];
+    assert_eq!(listed["id"], report.id.to_string());
+    assert_eq!(
+        (listed["status_label"].as_str(), listed["warning"].as_str()),
+        (Some("已上报"), Some("green"))
+    );
+
+    let (_, detail) = operator.get(&case).await?;
+    let buttons: Vec<&str> = detail["allowed_actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter_map(|a| a["action"].as_str())
+        .collect();
+    assert_eq!(buttons, vec!["accept", "link_duplicate"]);
+
+    // Refusals name the role and the state.
+    let refused = expect(&operator, &format!("{case}/register"), json!({}), 403).await?;
+    let message = refused["error"].as_str().expect("error message");
+    assert!(
+        message.contains("受理员") && message.contains("已上报") && message.contains("立案"),
+        "{message}"
+    );
+    expect(
+        &operator,
+        &format!("{case}/accept"),
+        json!({ "note": "信息完整" }),
+        200,
+    )
+    .await?;
+    let refused = expect(&operator, &format!("{case}/accept"), json!({}), 409).await?;
+    assert!(
+        refused["error"].as_str().unwrap_or("").contains("已受理"),
+        "{refused}"
+    );
+    expect(
+        &shift,
+        &format!("{case}/reject"),
+        json!({ "reason": "" }),
+        422,
+    )
+    .await?;
+    expect(&shift, &format!("{case}/register"), json!({}), 200).await?;
+    expect(
+        &shift,
+        &format!("{case}/dispatch"),
+        json!({ "department": 2 }),
+        403,
+    )
+    .await?;
+
+    // 匹配派遣: exposed garbage goes to 环卫处.
+    let (_, suggestion) = dispatcher.get(&format!("{case}/suggestions")).await?;
+    assert_eq!(suggestion["department"]["name"], "环卫处", "{suggestion}");
+    let department = suggestion["department"]["id"]
+        .as_i64()
+        .expect("department id");
+    expect(
+        &dispatcher,
+        &format!("{case}/dispatch"),
+        json!({ "department": department }),
+        200,
+    )
+    .await?;
+
+    // The handler of 环卫处 sees it in the queue and feeds back with an after-photo.
+    let (_, mine) = handler.get("/api/v1/cases").await?;
+    assert_eq!(mine["total"], 1, "{mine}");
+    expect(
+        &handler,
+        &format!("{case}/handle"),
+        json!({ "photos": [] }),
+        422,
+    )
+    .await?;
+    expect(
+        &handler,
+        &format!("{case}/handle"),
+        json!({ "photos": [PHOTO], "note": "已清运" }),
+        200,
+    )
+    .await?;
+    expect(
+        &operator,
+        &format!("{case}/assign_check"),
+        json!({ "inspector": inspector_id }),
+        200,
+    )
+    .await?;
+
+    // The 核查 task reaches the inspector's device by sync; the result goes back by sync.
+    inspector.sync().await?;
+    let on_device = inspector.report(report.id)?.expect("case on the device");
+    assert_eq!(on_device.status, CaseStatus::Checking);
+    inspector.submit_check(report.id, true, vec![PHOTO.into()], "现场已清理干净")?;
+    inspector.sync().await?;
+    let (_, detail) = shift.get(&case).await?;
+    assert_eq!(detail["case"]["status"], "check_passed", "{detail}");
+    let kinds: Vec<&str> = detail["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter_map(|e| e["kind_label"].as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        vec!["受理", "立案", "派遣", "处置反馈", "派发核查", "核查"]
+    );
+    expect(&shift, &format!("{case}/close"), json!({}), 200).await?;
+    inspector.sync().await?;
+    assert_eq!(
+        inspector.report(report.id)?.expect("case").status,
+        CaseStatus::Closed
+    );
+
+    // 综合评价: one case, handled and closed in time, no history → full marks.
+    let month = this_month();
+    let (status, evaluation) = leader
+        .get(&format!("/api/v1/evaluation/departments?month={month}"))
+        .await?;
+    assert_eq!(status, 200, "{evaluation}");
+    let sanitation = evaluation["departments"]
+        .as_array()
+        .expect("departments")
+        .iter()
+        .find(|d| d["department"] == department)
+        .expect("环卫处 scored")
+        .clone();
+    println!("环卫处 {month}: {sanitation}");
+    assert_eq!(
+        (
+            sanitation["received"].as_u64(),
+            sanitation["closed"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    assert_eq!(sanitation["score"].as_f64(), Some(100.0));
+    assert_eq!(sanitation["grade_label"], "优秀");
+    let (status, csv) = leader
+        .get(&format!(
+            "/api/v1/evaluation/departments?month={month}&format=csv"
+        ))
+        .await?;
+    assert_eq!(status, 200);
+    assert!(
+        csv.as_str().is_some_and(|c| c.contains("环卫处,1,")),
+        "{csv}"
+    );
+    let (status, _) = handler
+        .get(&format!("/api/v1/evaluation/departments?month={month}"))
+        .await?;
+    assert_eq!(status, 403);
+    let (_, inspectors) = leader
+        .get(&format!("/api/v1/evaluation/inspectors?month={month}"))
+        .await?;
+    let me = inspectors["inspectors"]
+        .as_array()
+        .expect("inspectors")
+        .iter()
+        .find(|i| i["inspector"] == inspector_id.to_string())
+        .expect("inspector figures")
+        .clone();
+    assert_eq!(
+        (
+            me["reported"].as_u64(),
+            me["valid"].as_u64(),
+            me["check_tasks"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1))
+    );
+    Ok(())
+}

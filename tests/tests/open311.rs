@@ -1,0 +1,122 @@
+//! Open311 GeoReport v2 as a standard client speaks it: list services, POST a form-encoded
+//! request with api_key, jurisdiction_id, service_code, lat, long and description, read it
+//! back; the operator accepts it and the grid's inspector gets a 核实 task.
+
+mod common;
+
+use cgt_tests::server_process::ServerProcess;
+use cgt_tests::staff::Staff;
+use common::*;
+use serde_json::{Value, json};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_public_request_enters_the_loop_with_a_verification_task() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(&server_binary(), &dir.path().join("server"))?;
+    let url = server.url();
+    let http = reqwest::Client::new();
+    let admin = Staff::login(&url, "admin").await?;
+    let (status, key) = admin
+        .post(
+            "/api/v1/admin/api-keys",
+            json!({ "name": "市民 App", "channel": "open311" }),
+        )
+        .await?;
+    assert_eq!(status, 201, "{key}");
+    let key = key["key"].as_str().expect("key").to_string();
+
+    let services: Value = http
+        .get(format!("{url}/open311/v2/services.json"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let garbage = services
+        .as_array()
+        .expect("services")
+        .iter()
+        .find(|s| s["service_code"] == "event-01-02")
+        .expect("暴露垃圾");
+    assert_eq!(garbage["service_name"], "暴露垃圾");
+
+    let form = [
+        ("api_key", key.as_str()),
+        ("jurisdiction_id", "suzhou.gov.cn"),
+        ("service_code", "event-01-02"),
+        ("lat", "31.3105"),
+        ("long", "120.6210"),
+        ("description", "小区门口垃圾堆了三天"),
+        ("email", "citizen@example.cn"),
+    ];
+    let response = http
+        .post(format!("{url}/open311/v2/requests.json"))
+        .form(&form)
+        .send()
+        .await?;
+    assert_eq!(response.status().as_u16(), 200);
+    let created: Value = response.json().await?;
+    let id = created[0]["service_request_id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+
+    let bad_key = [
+        ("api_key", "0".repeat(64)),
+        ("service_code", "event-01-02".into()),
+        ("lat", "31.31".into()),
+        ("long", "120.62".into()),
+    ];
+    let refused = http
+        .post(format!("{url}/open311/v2/requests.json"))
+        .form(&bad_key)
+        .send()
+        .await?;
+    assert_eq!(refused.status().as_u16(), 403);
+    let refused: Value = refused.json().await?;
+    assert_eq!(refused[0]["code"], 403);
+
+    let one: Value = http
+        .get(format!("{url}/open311/v2/requests/{id}.json"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(
+        (one[0]["status"].as_str(), one[0]["service_code"].as_str()),
+        (Some("open"), Some("event-01-02"))
+    );
+    let open: Value = http
+        .get(format!(
+            "{url}/open311/v2/requests.json?status=open&service_code=event-01-02"
+        ))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(open.as_array().map(Vec::len), Some(1));
+    let closed: Value = http
+        .get(format!("{url}/open311/v2/requests.json?status=closed"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(closed.as_array().map(Vec::len), Some(0));
+
+    // The operator accepts it; the verifier defaults to the inspector of the grid.
+    let operator = Staff::login(&url, "operator1").await?;
+    let (status, case) = operator
+        .post(&format!("/api/v1/cases/{id}/accept"), json!({}))
+        .await?;
+    assert_eq!(status, 200, "{case}");
+    assert_eq!(
+        (case["status"].as_str(), case["source_label"].as_str()),
+        (Some("verifying"), Some("公众举报"))
+    );
+    assert!(case["verify_assignee"].is_string(), "{case}");
+    let (_, detail) = operator.get(&format!("/api/v1/cases/{id}")).await?;
+    assert_eq!(detail["contact"]["email"], "citizen@example.cn");
+    let (status, spec) = operator.get("/api/v1/openapi.json").await?;
+    assert_eq!(status, 200);
+    assert!(spec["paths"]["/open311/v2/requests.json"]["post"].is_object());
+    Ok(())
+}
