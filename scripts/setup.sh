@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# Installs the system packages the build and the tests need, on Debian 12, then tauri-driver
-# and the field app's UI (app/ui/dist, which the Tauri crate embeds at compile time). Idempotent;
-# only calls apt-get or cargo install when something is missing. Needs root (or sudo) when it
-# has to install packages.
+# Installs the system packages the build and the tests need, on Debian 12, then tauri-driver,
+# then builds the web parts (scripts/web.sh: the field app's UI, which the Tauri crate embeds at
+# compile time, the console and the browser-test driver). Idempotent; only calls apt-get or
+# cargo install when something is missing. Needs root (or sudo) when it has to install packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The Tauri app (WebKitGTK), its end-to-end test (WebKitWebDriver under Xvfb) and CJK fonts
-# for readable screenshots.
+# The Tauri app (WebKitGTK), its end-to-end test (WebKitWebDriver under Xvfb), the console's
+# browser tests (chromium) and CJK fonts for readable screenshots.
 packages=(build-essential pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev
-  webkit2gtk-driver xvfb fonts-noto-cjk)
+  webkit2gtk-driver xvfb fonts-noto-cjk chromium curl)
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
@@ -29,9 +29,4 @@ if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-d
   cargo install tauri-driver --locked
 fi
 
-# The UI: npm ci only when the lock file changed since the last install.
-if [ ! -f app/ui/node_modules/.package-lock.json ] ||
-  [ app/ui/package-lock.json -nt app/ui/node_modules/.package-lock.json ]; then
-  (cd app/ui && npm ci --no-audit --no-fund)
-fi
-(cd app/ui && npm run --silent build >/dev/null)
+bash scripts/web.sh

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the web parts the server and the tests need: the command-centre console
-# (sync-server/console → dist, served at /console/) and the browser-test driver
-# (tests/console, playwright-core). Uses the lockfiles; runs npm only when they changed.
+# Builds the web parts: the field app's UI (app/ui → dist, embedded by the Tauri crate at
+# compile time), the command-centre console (sync-server/console → dist, served at /console/)
+# and the browser-test driver (tests/console, playwright-core). Installs from the lockfiles,
+# and only when a lockfile changed since the last install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,8 @@ install() {
   fi
 }
 
-install sync-server/console
-(cd sync-server/console && npm run build)
+for ui in app/ui sync-server/console; do
+  install "$ui"
+  (cd "$ui" && npm run --silent build)
+done
 install tests/console

@@ -26,6 +26,21 @@ const PLACES: [&str; 8] = [
     "凤凰街小区门口",
 ];
 
+/// 事件 0102 暴露垃圾 on 观前街, in unit grid 320508001001001 (环卫处's by 匹配派遣).
+pub fn garbage_report() -> NewReport {
+    NewReport {
+        kind: Kind::Event,
+        class: 1,
+        subclass: 2,
+        description: "观前街东段暴露垃圾,请尽快清运".into(),
+        position: Position::new(31.3105, 120.6210, 5.0),
+        unit_grid: "320508001001001".parse::<GridCode>().expect("grid"),
+        component_id: None,
+        photos: Vec::new(),
+        self_handled: false,
+    }
+}
+
 /// A report someone patrolling the old town would plausibly make.
 pub fn new_report(rng: &mut impl Rng) -> NewReport {
     let table = CategoryTable::builtin();

@@ -36,6 +36,13 @@ impl Staff {
         ))
     }
 
+    /// POSTs a JSON body and asserts the answer's status; the JSON answer.
+    pub async fn expect(&self, path: &str, body: Value, status: u16) -> anyhow::Result<Value> {
+        let (got, answer) = self.post(path, body).await?;
+        assert_eq!(got, status, "POST {path}: {answer}");
+        Ok(answer)
+    }
+
     /// POSTs a JSON body; the status and the JSON answer.
     pub async fn post(&self, path: &str, body: Value) -> anyhow::Result<(u16, Value)> {
         let response = self

@@ -6,14 +6,13 @@
 
 mod common;
 
-use cgt_client::NewReport;
 use cgt_shared::caseflow::civil::civil_from_days;
 use cgt_shared::doc::workflow::CaseStatus;
-use cgt_shared::{GridCode, Kind, Position};
+use cgt_tests::fixtures::garbage_report;
 use cgt_tests::server_process::ServerProcess;
 use cgt_tests::staff::Staff;
 use common::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
 const PHOTO: &str = "5f0c3a1e9b7d2c4a6e8f0a1b3c5d7e9f1a2b3c4d5e6f708192a3b4c5d6e7f809";
 
@@ -25,26 +24,6 @@ fn this_month() -> String {
         .as_millis() as i64;
     let (y, m, _) = civil_from_days((ms + 8 * 3_600_000) / 86_400_000);
     format!("{y:04}-{m:02}")
-}
-
-fn garbage_report() -> NewReport {
-    NewReport {
-        kind: Kind::Event,
-        class: 1,
-        subclass: 2,
-        description: "观前街东段暴露垃圾,请尽快清运".into(),
-        position: Position::new(31.3105, 120.6210, 5.0),
-        unit_grid: "320508001001001".parse::<GridCode>().expect("grid"),
-        component_id: None,
-        photos: Vec::new(),
-        self_handled: false,
-    }
-}
-
-async fn expect(staff: &Staff, path: &str, body: Value, status: u16) -> anyhow::Result<Value> {
-    let (got, answer) = staff.post(path, body).await?;
-    assert_eq!(got, status, "POST {path}: {answer}");
-    Ok(answer)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -83,39 +62,37 @@ async fn a_report_goes_round_the_loop_and_scores_its_department() -> anyhow::Res
     assert_eq!(buttons, vec!["accept", "link_duplicate"]);
 
     // Refusals name the role and the state.
-    let refused = expect(&operator, &format!("{case}/register"), json!({}), 403).await?;
+    let refused = operator
+        .expect(&format!("{case}/register"), json!({}), 403)
+        .await?;
     let message = refused["error"].as_str().expect("error message");
     assert!(
         message.contains("受理员") && message.contains("已上报") && message.contains("立案"),
         "{message}"
     );
-    expect(
-        &operator,
-        &format!("{case}/accept"),
-        json!({ "note": "信息完整" }),
-        200,
-    )
-    .await?;
-    let refused = expect(&operator, &format!("{case}/accept"), json!({}), 409).await?;
+    operator
+        .expect(
+            &format!("{case}/accept"),
+            json!({ "note": "信息完整" }),
+            200,
+        )
+        .await?;
+    let refused = operator
+        .expect(&format!("{case}/accept"), json!({}), 409)
+        .await?;
     assert!(
         refused["error"].as_str().unwrap_or("").contains("已受理"),
         "{refused}"
     );
-    expect(
-        &shift,
-        &format!("{case}/reject"),
-        json!({ "reason": "" }),
-        422,
-    )
-    .await?;
-    expect(&shift, &format!("{case}/register"), json!({}), 200).await?;
-    expect(
-        &shift,
-        &format!("{case}/dispatch"),
-        json!({ "department": 2 }),
-        403,
-    )
-    .await?;
+    shift
+        .expect(&format!("{case}/reject"), json!({ "reason": "" }), 422)
+        .await?;
+    shift
+        .expect(&format!("{case}/register"), json!({}), 200)
+        .await?;
+    shift
+        .expect(&format!("{case}/dispatch"), json!({ "department": 2 }), 403)
+        .await?;
 
     // 匹配派遣: exposed garbage goes to 环卫处.
     let (_, suggestion) = dispatcher.get(&format!("{case}/suggestions")).await?;
@@ -123,38 +100,34 @@ async fn a_report_goes_round_the_loop_and_scores_its_department() -> anyhow::Res
     let department = suggestion["department"]["id"]
         .as_i64()
         .expect("department id");
-    expect(
-        &dispatcher,
-        &format!("{case}/dispatch"),
-        json!({ "department": department }),
-        200,
-    )
-    .await?;
+    dispatcher
+        .expect(
+            &format!("{case}/dispatch"),
+            json!({ "department": department }),
+            200,
+        )
+        .await?;
 
     // The handler of 环卫处 sees it in the queue and feeds back with an after-photo.
     let (_, mine) = handler.get("/api/v1/cases").await?;
     assert_eq!(mine["total"], 1, "{mine}");
-    expect(
-        &handler,
-        &format!("{case}/handle"),
-        json!({ "photos": [] }),
-        422,
-    )
-    .await?;
-    expect(
-        &handler,
-        &format!("{case}/handle"),
-        json!({ "photos": [PHOTO], "note": "已清运" }),
-        200,
-    )
-    .await?;
-    expect(
-        &operator,
-        &format!("{case}/assign_check"),
-        json!({ "inspector": inspector_id }),
-        200,
-    )
-    .await?;
+    handler
+        .expect(&format!("{case}/handle"), json!({ "photos": [] }), 422)
+        .await?;
+    handler
+        .expect(
+            &format!("{case}/handle"),
+            json!({ "photos": [PHOTO], "note": "已清运" }),
+            200,
+        )
+        .await?;
+    operator
+        .expect(
+            &format!("{case}/assign_check"),
+            json!({ "inspector": inspector_id }),
+            200,
+        )
+        .await?;
 
     // The 核查 task reaches the inspector's device by sync; the result goes back by sync.
     inspector.sync().await?;
@@ -174,7 +147,9 @@ async fn a_report_goes_round_the_loop_and_scores_its_department() -> anyhow::Res
         kinds,
         vec!["受理", "立案", "派遣", "处置反馈", "派发核查", "核查"]
     );
-    expect(&shift, &format!("{case}/close"), json!({}), 200).await?;
+    shift
+        .expect(&format!("{case}/close"), json!({}), 200)
+        .await?;
     inspector.sync().await?;
     assert_eq!(
         inspector.report(report.id)?.expect("case").status,

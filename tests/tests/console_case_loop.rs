@@ -104,7 +104,7 @@ async fn the_console_takes_a_synced_report_round_the_loop_to_its_score() -> anyh
     let queue = &handled["operatorQueue"];
     assert_eq!(queue["description"], DESCRIPTION, "{handled}");
     assert_eq!(queue["status"], "已上报", "{handled}");
-    assert_eq!(queue["warning"], "正常", "{handled}");
+    assert_eq!(queue["warning"], "绿灯", "{handled}");
     assert_eq!(
         strings(&handled["operatorButtons"]),
         ["accept", "link_duplicate"],

@@ -4,9 +4,11 @@
 use crate::error::ClientError;
 use crate::model::{PendingItem, ReportView};
 use crate::store::docs::DocRow;
+use automerge::ReadDoc;
+use cgt_shared::doc::commands::read_commands;
 use cgt_shared::doc::report_part::{has_report, read_report};
 use cgt_shared::doc::workflow::{derive_status, read_events};
-use cgt_shared::{CategoryTable, Report};
+use cgt_shared::{CategoryTable, DocId, Report};
 
 /// Characters of the description a summary shows.
 const SUMMARY_CHARS: usize = 20;
@@ -45,7 +47,7 @@ pub(crate) fn pending_item(row: &DocRow) -> Result<PendingItem, ClientError> {
 }
 
 /// `事件 0102 暴露垃圾: <first 20 characters of the description>`.
-fn summary(report: &Report) -> String {
+pub(crate) fn summary(report: &Report) -> String {
     let name = CategoryTable::builtin()
         .subclass(report.kind, report.class, report.subclass)
         .map(|s| s.name.as_str())
@@ -62,4 +64,24 @@ fn summary(report: &Report) -> String {
         report.class,
         report.subclass
     )
+}
+
+/// Every photo a case document references: its report's, those of device commands (核实 / 核查
+/// results, 处置反馈) and those attached to steps of its history. Unreadable parts reference
+/// nothing.
+pub(crate) fn referenced_photos<D: ReadDoc>(doc: &D, id: DocId) -> Vec<String> {
+    let report = read_report(doc, id)
+        .map(|r| r.photos.into_iter().map(|p| p.sha256).collect())
+        .unwrap_or_else(|_| Vec::new());
+    let commands = read_commands(doc).unwrap_or_default();
+    let events = read_events(doc).unwrap_or_default();
+    report
+        .into_iter()
+        .chain(
+            commands
+                .into_iter()
+                .flat_map(|(_, c)| c.kind.photos().to_vec()),
+        )
+        .chain(events.into_iter().flat_map(|e| e.data.photos))
+        .collect()
 }

@@ -1,12 +1,13 @@
 //! 城管通 field app: the thin Tauri v2 shell over `cgt_client`. The only crate that knows
 //! Tauri. It opens the store, reads the desktop configuration from the environment, starts the
-//! automatic sync and exposes the commands (`commands`) the UI calls; everything else is the
-//! client library's.
+//! automatic sync and the patrol recorder, and exposes the commands (`commands`) the UI calls;
+//! everything else is the client library's.
 
 mod background;
 mod commands;
 mod config;
 mod error;
+mod recorder;
 mod shell;
 mod views;
 
@@ -14,7 +15,9 @@ use background::AutoSync;
 use cgt_client::Client;
 use config::AppConfig;
 use error::AppError;
+use recorder::Recorder;
 use shell::Shell;
+use std::sync::Arc;
 use tauri::Manager;
 
 /// The store's file name inside the data directory; photos go beside it.
@@ -52,9 +55,15 @@ pub fn run() {
             commands::report::discard_draft,
             commands::history::my_reports,
             commands::history::report_detail,
+            commands::tasks::my_tasks,
+            commands::tasks::task_detail,
+            commands::tasks::submit_task,
             commands::sync::sync_overview,
             commands::sync::sync_now,
             commands::sync::network_changed,
+            commands::patrol::today_patrol,
+            commands::patrol::start_shift,
+            commands::patrol::end_shift,
         ])
         .run(tauri::generate_context!())
         .expect("城管通 could not start its window");
@@ -71,10 +80,12 @@ fn open_shell(app: &tauri::AppHandle, config: AppConfig) -> Result<Shell, AppErr
     std::fs::create_dir_all(&data_dir)
         .map_err(|e| AppError::DataDir(format!("{}: {e}", data_dir.display())))?;
     let client = Client::open(data_dir.join(STORE_FILE))?;
-    let position = cgt_client::position::from_config(&config.position)?;
+    let position = Arc::new(cgt_client::position::from_config(&config.position)?);
     tracing::info!(data_dir = %data_dir.display(), position = %config.position, "城管通 started");
     Ok(Shell {
         auto_sync: AutoSync::start(app.clone(), client.clone()),
+        // Resumes recording by itself when the store has a shift open (app restarted mid-shift).
+        recorder: Recorder::start(client.clone(), position.clone(), config.record_interval),
         client,
         config,
         position,

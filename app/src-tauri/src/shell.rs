@@ -1,18 +1,21 @@
-//! The state every command shares: the client, the configuration, the position source and the
-//! automatic sync.
+//! The state every command shares: the client, the configuration, the position source, the
+//! automatic sync and the patrol recorder.
 
 use crate::background::AutoSync;
 use crate::config::AppConfig;
 use crate::error::AppError;
+use crate::recorder::Recorder;
 use cgt_client::position::PositionSource;
 use cgt_client::{Client, Clock, SystemClock};
 use cgt_shared::Position;
+use std::sync::Arc;
 
 pub struct Shell {
     pub client: Client,
     pub config: AppConfig,
-    pub position: PositionSource,
+    pub position: Arc<PositionSource>,
     pub auto_sync: AutoSync,
+    pub recorder: Recorder,
 }
 
 impl Shell {

@@ -2,8 +2,8 @@
 //! with the labels the screens show already in zh-CN.
 
 use cgt_client::{
-    ClientError, LastSync, PendingItem, PendingPhoto, PhotoState, ReferenceState, ReportView,
-    Session, SyncProgress, SyncReport, SyncState, UnitGridView, WorkGridView,
+    ClientError, LastSync, PatrolSummary, PendingItem, PendingPhoto, PhotoState, ReferenceState,
+    ReportView, Session, SyncProgress, SyncReport, SyncState, UnitGridView, WorkGridView,
 };
 use cgt_shared::{CategoryTable, Timestamp};
 use serde::Serialize;
@@ -219,6 +219,43 @@ pub fn human_bytes(bytes: u64) -> String {
     }
 }
 
+/// 巡查: today's patrol (the open shift, or the last one started today) and whether the
+/// recorder is working, with the reason in plain words when it is not.
+#[derive(Debug, Serialize)]
+pub struct PatrolView {
+    /// Today's shift and its figures; `None` before the first 上班.
+    pub today: Option<PatrolSummary>,
+    pub on_shift: bool,
+    /// The summary's verdict, and also false while the recorder's last sample failed.
+    pub recording_healthy: bool,
+    /// 正在记录 / 已下班 / why recording is not healthy.
+    pub recording_label: String,
+    /// How often the recorder samples the position, in seconds.
+    pub interval_s: f64,
+}
+
+impl PatrolView {
+    /// `problem` is the recorder's reason the last sample was not stored, if any.
+    pub fn of(today: Option<PatrolSummary>, problem: Option<String>, interval_s: f64) -> Self {
+        let on_shift = today.as_ref().is_some_and(|s| s.shift.ended_at.is_none());
+        let (recording_healthy, recording_label) = match &today {
+            None => (true, "未上班".to_string()),
+            Some(_) if !on_shift => (true, "已下班,记录已停止".to_string()),
+            Some(_) if problem.is_some() => (false, problem.unwrap_or_default()),
+            Some(s) if s.points == 0 => (false, "尚未记录到位置".to_string()),
+            Some(s) if s.recording_healthy => (true, "正在记录".to_string()),
+            Some(_) => (false, "超过 90 秒未记录到新位置".to_string()),
+        };
+        PatrolView {
+            today,
+            on_shift,
+            recording_healthy,
+            recording_label,
+            interval_s,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,5 +281,59 @@ mod tests {
             ..SyncReport::default()
         });
         assert_eq!(summary, "同步完成: 上传 2 条,照片 3 张,仍有 1 张照片待上传");
+    }
+
+    #[test]
+    fn patrol_health_says_why_recording_is_not_working() {
+        let summary = PatrolSummary {
+            shift: cgt_client::Shift {
+                // The uuid type is the client's; read one rather than depend on the crate.
+                id: serde_json::from_str("\"0191d0e2-7b1c-7a00-8000-000000000007\"").unwrap(),
+                started_at: Timestamp(1_000),
+                ended_at: None,
+            },
+            distance_m: 12.0,
+            duration_ms: 60_000,
+            points: 5,
+            segments: 1,
+            reports_made: 0,
+            recording_healthy: true,
+            last_point_at: Some(Timestamp(50_000)),
+            unsent_segments: 1,
+            upload_error: None,
+        };
+        let label = |s: &PatrolSummary, problem: Option<&str>| {
+            let view = PatrolView::of(Some(s.clone()), problem.map(String::from), 5.0);
+            (view.recording_healthy, view.recording_label)
+        };
+        assert_eq!(label(&summary, None), (true, "正在记录".into()));
+        assert_eq!(
+            label(&summary, Some("暂时无法定位,请到开阔处")),
+            (false, "暂时无法定位,请到开阔处".into())
+        );
+        let stale = PatrolSummary {
+            recording_healthy: false,
+            ..summary.clone()
+        };
+        assert_eq!(
+            label(&stale, None),
+            (false, "超过 90 秒未记录到新位置".into())
+        );
+        let ended = PatrolSummary {
+            shift: cgt_client::Shift {
+                ended_at: Some(Timestamp(61_000)),
+                ..summary.shift
+            },
+            ..summary.clone()
+        };
+        assert_eq!(
+            label(&ended, Some("ignored after 下班")),
+            (true, "已下班,记录已停止".into())
+        );
+        let none = PatrolView::of(None, None, 5.0);
+        assert_eq!(
+            (none.today.is_none(), none.recording_label.as_str()),
+            (true, "未上班")
+        );
     }
 }

@@ -95,6 +95,40 @@ export interface SyncOverview {
   progress: SyncProgress
 }
 export interface SyncOutcome { ok: boolean; message: string }
+export interface Shift { id: string; started_at: number; ended_at: number | null }
+export interface PatrolSummary {
+  shift: Shift
+  distance_m: number
+  duration_ms: number
+  points: number
+  segments: number
+  reports_made: number
+  recording_healthy: boolean
+  last_point_at: number | null
+  unsent_segments: number
+  upload_error: string | null
+}
+export interface PatrolView {
+  today: PatrolSummary | null
+  on_shift: boolean
+  recording_healthy: boolean
+  recording_label: string
+  interval_s: number
+}
+export type TaskKind = 'verify' | 'check'
+export interface TaskItem {
+  id: string
+  kind: TaskKind
+  label: string
+  category: string
+  summary: string
+  description: string
+  grid: GridLabel
+  assigned_at: number
+  note: string
+}
+export interface TaskDetail { item: TaskItem; lat: number; lon: number; photos: PhotoView[] }
+export interface TaskResult { id: string; result: boolean; note: string; photos: string[] }
 
 export const api = {
   startup: () => invoke<Startup>('startup'),
@@ -113,6 +147,12 @@ export const api = {
   syncOverview: () => invoke<SyncOverview>('sync_overview'),
   syncNow: () => invoke<SyncOutcome>('sync_now'),
   networkChanged: (online: boolean) => invoke<void>('network_changed', { online }),
+  todayPatrol: () => invoke<PatrolView>('today_patrol'),
+  startShift: () => invoke<PatrolView>('start_shift'),
+  endShift: () => invoke<PatrolView>('end_shift'),
+  myTasks: () => invoke<TaskItem[]>('my_tasks'),
+  taskDetail: (id: string) => invoke<TaskDetail>('task_detail', { id }),
+  submitTask: (form: TaskResult) => invoke<void>('submit_task', { form }),
 }
 
 export const onSyncProgress = (handler: (p: SyncProgress) => void): Promise<UnlistenFn> =>

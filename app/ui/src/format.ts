@@ -18,3 +18,9 @@ export const formatBytes = (bytes: number): string => {
 }
 
 export const formatMetres = (m: number): string => `${Math.round(m)} 米`
+
+export const formatDuration = (ms: number): string => {
+  const minutes = Math.floor(ms / 60000)
+  const hours = Math.floor(minutes / 60)
+  return hours > 0 ? `${hours} 小时 ${minutes % 60} 分` : `${minutes} 分 ${Math.floor(ms / 1000) % 60} 秒`
+}

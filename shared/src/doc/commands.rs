@@ -58,7 +58,8 @@ impl CommandKind {
         }
     }
 
-    fn photos(&self) -> &[String] {
+    /// The photos the command references (on-site photos of a result, after-photos).
+    pub fn photos(&self) -> &[String] {
         match self {
             CommandKind::Verify { photos, .. }
             | CommandKind::Check { photos, .. }

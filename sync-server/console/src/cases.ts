@@ -110,7 +110,7 @@ export const WARNING_COLOURS: Record<Warning, string> = {
   red: '#d9363e',
 }
 
-export const WARNING_LABELS: Record<Warning, string> = { green: '正常', yellow: '预警', red: '超时' }
+export const WARNING_LABELS: Record<Warning, string> = { green: '绿灯', yellow: '黄灯', red: '红灯' }
 
 export function act(id: string, action: string, body: Record<string, unknown>) {
   return post<CaseItem>(`/api/v1/cases/${id}/${action}`, body)

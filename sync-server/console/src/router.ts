@@ -55,6 +55,11 @@ export const pages: (RouteRecordRaw & { meta: PageMeta })[] = [
     meta: { title: '轨迹回放', roles: ['patrol_supervisor', 'leader', 'admin'] },
   },
   {
+    path: '/vehicles',
+    component: () => import('./pages/VehiclesPage.vue'),
+    meta: { title: '车辆监管', roles: ['patrol_supervisor', 'leader', 'admin'] },
+  },
+  {
     path: '/devices',
     component: () => import('./pages/DevicesPage.vue'),
     meta: { title: '设备管理', roles: ['admin'] },

@@ -9,6 +9,7 @@
 use super::hash::PhotoHash;
 use crate::storage::{Storage, StorageError};
 use automerge::AutoCommit;
+use cgt_shared::doc::commands::read_commands;
 use cgt_shared::doc::report_part::read_report;
 use cgt_shared::doc::workflow::read_events;
 use cgt_shared::{DocId, UserId};
@@ -58,8 +59,10 @@ fn read_batch(c: &Connection) -> Result<Vec<Indexed>, StorageError> {
     Ok(batch)
 }
 
-/// The photos a stored document references: its report's, and those attached to steps of its
-/// history (处置 after-photos, 核查 photos); none if it has no readable report.
+/// The photos a stored document references: its report's, those of device commands (核实 /
+/// 核查 results, 处置反馈, which a device sends before the photos and which may be refused), and
+/// those attached to steps of its history (处置 after-photos, 核查 photos); none if it has no
+/// readable report.
 fn photos_of(id: &[u8], bytes: &[u8]) -> Vec<String> {
     let Ok(id) = <[u8; 16]>::try_from(id).map(DocId::from_bytes) else {
         return Vec::new();
@@ -71,11 +74,17 @@ fn photos_of(id: &[u8], bytes: &[u8]) -> Vec<String> {
         return Vec::new();
     };
     let steps = read_events(&doc).unwrap_or_default();
+    let commands = read_commands(&doc).unwrap_or_default();
     report
         .photos
         .into_iter()
         .map(|p| p.sha256)
         .chain(steps.into_iter().flat_map(|e| e.data.photos))
+        .chain(
+            commands
+                .into_iter()
+                .flat_map(|(_, c)| c.kind.photos().to_vec()),
+        )
         .collect()
 }
 
@@ -164,6 +173,50 @@ mod tests {
         // A slower catch-up that read the old version writes nothing.
         write_batch(&c, &[version(1, 3, &["a", "b"])]).unwrap();
         assert_eq!(refs(&c), [("a".into(), 1, 9), ("c".into(), 1, 9)]);
+    }
+
+    #[test]
+    fn a_device_command_references_its_photos() {
+        use cgt_shared::doc::commands::{CommandKind, DeviceCommand, append_command};
+        use cgt_shared::doc::report_part::write_report;
+        use cgt_shared::report::{PhotoRef, Report};
+        use cgt_shared::{DeviceId, GridCode, Kind, Position, Timestamp};
+
+        let report = Report {
+            id: DocId::new(),
+            kind: Kind::Event,
+            class: 1,
+            subclass: 2,
+            description: "暴露垃圾".into(),
+            position: Position::new(31.31, 120.62, 5.0),
+            unit_grid: "320508001001001".parse::<GridCode>().unwrap(),
+            component_id: None,
+            photos: vec![PhotoRef {
+                sha256: "ab".repeat(32),
+            }],
+            reporter: UserId::new(),
+            device: DeviceId::new(),
+            device_time: Timestamp(1),
+            self_handled: false,
+        };
+        let mut doc = AutoCommit::new();
+        write_report(&mut doc, &report).unwrap();
+        let before = photos_of(report.id.as_bytes(), &doc.save());
+        assert_eq!(before, vec!["ab".repeat(32)]);
+
+        // Another user's device sends a 核查 result with its own photo; the report is untouched.
+        let check = DeviceCommand {
+            id: uuid::Uuid::now_v7(),
+            kind: CommandKind::Check {
+                passed: true,
+                photos: vec!["cd".repeat(32)],
+            },
+            note: "已清理".into(),
+            at: Timestamp(2),
+        };
+        append_command(&mut doc, DeviceId::new(), &check).unwrap();
+        let after = photos_of(report.id.as_bytes(), &doc.save());
+        assert_eq!(after, vec!["ab".repeat(32), "cd".repeat(32)]);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::client::Client;
 use crate::error::ClientError;
 use crate::reports::edit_in;
 use crate::store::docs;
+use crate::view::referenced_photos;
 use cgt_shared::report::PhotoRef;
 use cgt_shared::{DocId, Position, Timestamp};
 
@@ -27,25 +28,11 @@ impl Client {
         position: Position,
     ) -> Result<PhotoRef, ClientError> {
         let (session, _) = self.require_session()?;
-        if !jpeg.starts_with(&JPEG_START) {
-            return Err(ClientError::InvalidPhoto("不是 JPEG 照片".to_string()));
-        }
-        position.validate()?;
-        let now = self.inner.clock.now();
         let table = self.categories()?;
+        let queued = self.store_photo_file(report_id, &jpeg, taken_at, position)?;
+        let now = queued.added_at;
         let photo = PhotoRef {
-            sha256: sha256_hex(&jpeg),
-        };
-        self.inner.photos.folder.write(&photo.sha256, &jpeg)?;
-        let (lat_e7, lon_e7, _) = position.to_fixed();
-        let queued = NewPhoto {
-            sha256: photo.sha256.clone(),
-            report_id,
-            size: jpeg.len() as u64,
-            taken_at,
-            lat_e7,
-            lon_e7,
-            added_at: now,
+            sha256: queued.sha256.clone(),
         };
         self.inner.store.write(|tx| {
             edit_in(tx, report_id, &session, &table, now, |report| {
@@ -56,6 +43,48 @@ impl Client {
             queue::enqueue(tx, &queued)
         })?;
         Ok(photo)
+    }
+
+    /// Queues a photo (a JPEG, as the photo pipeline made it) for the case `doc_id` without
+    /// touching its report part: the photo of a 核实 / 核查 result, which the result command
+    /// references. It is on disk and queued before this returns, and is sent only once a
+    /// stored version of the case document references it (see [`plan::held_back`]).
+    pub(crate) fn queue_photo(
+        &self,
+        doc_id: DocId,
+        jpeg: &[u8],
+        taken_at: Timestamp,
+        position: Position,
+    ) -> Result<String, ClientError> {
+        let queued = self.store_photo_file(doc_id, jpeg, taken_at, position)?;
+        self.inner.store.write(|tx| queue::enqueue(tx, &queued))?;
+        Ok(queued.sha256)
+    }
+
+    /// Checks the JPEG and writes it to the photo folder; the queue row to insert.
+    fn store_photo_file(
+        &self,
+        doc_id: DocId,
+        jpeg: &[u8],
+        taken_at: Timestamp,
+        position: Position,
+    ) -> Result<NewPhoto, ClientError> {
+        if !jpeg.starts_with(&JPEG_START) {
+            return Err(ClientError::InvalidPhoto("不是 JPEG 照片".to_string()));
+        }
+        position.validate()?;
+        let sha256 = sha256_hex(jpeg);
+        self.inner.photos.folder.write(&sha256, jpeg)?;
+        let (lat_e7, lon_e7, _) = position.to_fixed();
+        Ok(NewPhoto {
+            sha256,
+            report_id: doc_id,
+            size: jpeg.len() as u64,
+            taken_at,
+            lat_e7,
+            lon_e7,
+            added_at: self.inner.clock.now(),
+        })
     }
 
     /// A photo held on this device (added here), by its SHA-256.
@@ -70,8 +99,8 @@ impl Client {
             let mut photos = queue::waiting(conn)?;
             for photo in &mut photos {
                 if photo.reason.is_none() {
-                    let report = docs::get(conn, photo.report_id)?.map(|row| row.state());
-                    photo.reason = plan::held_back(report).map(str::to_string);
+                    let row = docs::get(conn, photo.report_id)?;
+                    photo.reason = held_back_in(row.as_ref(), &photo.sha256)?.map(str::to_string);
                 }
             }
             Ok(photos)
@@ -82,4 +111,19 @@ impl Client {
     pub fn sync_progress(&self) -> tokio::sync::watch::Receiver<SyncProgress> {
         self.inner.photos.progress.subscribe()
     }
+}
+
+/// Why the photo waits for its document (none: it may be sent now): the stored document must
+/// be acknowledged by the server and reference the photo.
+pub(super) fn held_back_in(
+    row: Option<&docs::DocRow>,
+    sha256: &str,
+) -> Result<Option<&'static str>, ClientError> {
+    let referenced = match row {
+        Some(row) => referenced_photos(&row.load()?, row.id)
+            .iter()
+            .any(|p| p == sha256),
+        None => false,
+    };
+    Ok(plan::held_back(row.map(|r| r.state()), referenced))
 }

@@ -4,8 +4,8 @@
 use crate::client::Client;
 use crate::error::ClientError;
 use cgt_photo::{PipelineConfig, Stamp, process};
-use cgt_shared::DocId;
 use cgt_shared::report::PhotoRef;
+use cgt_shared::{DocId, Position, Timestamp};
 
 /// China Standard Time (UTC+8), the time printed on the stamp.
 const STAMP_UTC_OFFSET_MINUTES: i32 = 8 * 60;
@@ -14,8 +14,28 @@ impl Client {
     /// Processes a camera or gallery image (JPEG or PNG) for the report and queues it. The
     /// stamp carries the report's position and unit grid and the inspector's username.
     pub fn capture_photo(&self, report_id: DocId, image: &[u8]) -> Result<PhotoRef, ClientError> {
+        let (jpeg, taken_at, position) = self.evidence(report_id, image)?;
+        self.add_photo(report_id, jpeg, taken_at, position)
+    }
+
+    /// Processes an on-site image for the result of a 核实 / 核查 task on case `case_id`, stamped
+    /// with my username and the case's position and grid, and queues it; returns its SHA-256
+    /// for [`Client::submit_check`] / [`Client::submit_verification`]. The case's report part
+    /// (another user's) is not touched: the result command references the photo, and the photo
+    /// is sent after that command has reached the server.
+    pub fn capture_task_photo(&self, case_id: DocId, image: &[u8]) -> Result<String, ClientError> {
+        let (jpeg, taken_at, position) = self.evidence(case_id, image)?;
+        self.queue_photo(case_id, &jpeg, taken_at, position)
+    }
+
+    /// The evidence pipeline for a photo of case `id`: the JPEG, when it was taken, where.
+    fn evidence(
+        &self,
+        id: DocId,
+        image: &[u8],
+    ) -> Result<(Vec<u8>, Timestamp, Position), ClientError> {
         let (session, _) = self.require_session()?;
-        let report = self.report(report_id)?.ok_or(ClientError::NotFound)?.report;
+        let report = self.report(id)?.ok_or(ClientError::NotFound)?.report;
         let taken_at = self.inner.clock.now();
         let stamp = Stamp {
             taken_at,
@@ -26,7 +46,7 @@ impl Client {
         };
         let photo = process(image, &stamp, &PipelineConfig::default())
             .map_err(|e| ClientError::InvalidPhoto(e.to_string()))?;
-        self.add_photo(report_id, photo.jpeg, taken_at, report.position)
+        Ok((photo.jpeg, taken_at, report.position))
     }
 }
 

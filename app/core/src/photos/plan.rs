@@ -169,10 +169,12 @@ pub(crate) fn damaged_file() -> Stop {
     Stop::failed("本机照片文件已损坏或丢失,无法上传,请重新拍摄".to_string())
 }
 
-/// Why a photo waits although nothing of it failed: its report has not reached the server.
-pub(crate) fn held_back(report: Option<SyncState>) -> Option<&'static str> {
+/// Why a photo waits although nothing of it failed: its report has not reached the server, or
+/// (a 核实 / 核查 photo) the result that references it has not been submitted yet.
+pub(crate) fn held_back(report: Option<SyncState>, referenced: bool) -> Option<&'static str> {
     match report {
-        Some(SyncState::Synced) => None,
+        Some(SyncState::Synced) if referenced => None,
+        Some(SyncState::Synced) => Some("等待提交任务结果后上传"),
         Some(SyncState::Pending) => Some("等待所属上报先上传"),
         Some(SyncState::Refused) => Some("所属上报被服务器拒收,照片暂不上传"),
         None => Some("找不到所属上报"),
@@ -350,9 +352,14 @@ mod tests {
 
     #[test]
     fn photos_wait_for_their_report() {
-        assert_eq!(held_back(Some(SyncState::Synced)), None);
-        assert!(held_back(Some(SyncState::Pending)).is_some());
-        assert!(held_back(Some(SyncState::Refused)).is_some());
-        assert!(held_back(None).is_some());
+        assert_eq!(held_back(Some(SyncState::Synced), true), None);
+        assert!(held_back(Some(SyncState::Pending), true).is_some());
+        assert!(held_back(Some(SyncState::Refused), true).is_some());
+        assert!(held_back(None, false).is_some());
+        // A task photo waits for the result that references it.
+        assert_eq!(
+            held_back(Some(SyncState::Synced), false),
+            Some("等待提交任务结果后上传")
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! the queue with the reason; it does not stop the other photos, except when the network or the
 //! login is gone (they would fail the same way). The decisions are in [`super::plan`].
 
+use super::add::held_back_in;
 use super::files::sha256_hex;
 use super::model::{PendingPhoto, SyncProgress};
 use super::plan::{self, Next, Stop};
@@ -12,7 +13,7 @@ use super::wire::{self, StartRequest};
 use crate::client::Client;
 use crate::error::ClientError;
 use crate::http::{Http, Reply};
-use crate::model::{SyncReport, SyncState};
+use crate::model::SyncReport;
 use crate::store::docs;
 use reqwest::Method;
 
@@ -37,9 +38,8 @@ impl Client {
         let ready: Vec<PendingPhoto> = store.read(|conn| {
             let mut ready = Vec::new();
             for photo in queue::waiting(conn)? {
-                let synced = docs::get(conn, photo.report_id)?
-                    .is_some_and(|row| row.state() == SyncState::Synced);
-                if synced {
+                let row = docs::get(conn, photo.report_id)?;
+                if held_back_in(row.as_ref(), &photo.sha256)?.is_none() {
                     ready.push(photo);
                 }
             }

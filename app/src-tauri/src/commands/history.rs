@@ -7,7 +7,9 @@ use crate::shell::Shell;
 use crate::views::{PhotoView, ReportDetail, ReportItem};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use cgt_client::Client;
 use cgt_shared::DocId;
+use cgt_shared::report::PhotoRef;
 use tauri::State;
 
 #[tauri::command]
@@ -29,23 +31,7 @@ pub async fn report_detail(shell: State<'_, Shell>, id: String) -> Result<Report
         let view = client
             .report(id)?
             .ok_or(cgt_client::ClientError::NotFound)?;
-        let waiting = client.pending_photos()?;
-        let photos = view
-            .report
-            .photos
-            .iter()
-            .map(|photo| {
-                let bytes = client.photo(&photo.sha256)?;
-                Ok(PhotoView {
-                    sha256: photo.sha256.clone(),
-                    data_url: bytes
-                        .map(|b| format!("data:image/jpeg;base64,{}", STANDARD.encode(b))),
-                    state: PhotoView::state_label(
-                        waiting.iter().find(|p| p.sha256 == photo.sha256),
-                    ),
-                })
-            })
-            .collect::<Result<Vec<_>, AppError>>()?;
+        let photos = photo_views(&client, &view.report.photos)?;
         let report = &view.report;
         Ok(ReportDetail {
             item: ReportItem::of(&view, &client.categories()?),
@@ -58,4 +44,23 @@ pub async fn report_detail(shell: State<'_, Shell>, id: String) -> Result<Report
         })
     })
     .await
+}
+
+/// The photos of a report as this device holds them, with their upload state.
+pub(super) fn photo_views(
+    client: &Client,
+    photos: &[PhotoRef],
+) -> Result<Vec<PhotoView>, AppError> {
+    let waiting = client.pending_photos()?;
+    photos
+        .iter()
+        .map(|photo| {
+            let bytes = client.photo(&photo.sha256)?;
+            Ok(PhotoView {
+                sha256: photo.sha256.clone(),
+                data_url: bytes.map(|b| format!("data:image/jpeg;base64,{}", STANDARD.encode(b))),
+                state: PhotoView::state_label(waiting.iter().find(|p| p.sha256 == photo.sha256)),
+            })
+        })
+        .collect()
 }

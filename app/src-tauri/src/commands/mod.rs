@@ -2,9 +2,11 @@
 //! a serializable view or an [`AppError`](crate::error::AppError).
 
 pub mod history;
+pub mod patrol;
 pub mod report;
 pub mod session;
 pub mod sync;
+pub mod tasks;
 
 use crate::error::AppError;
 

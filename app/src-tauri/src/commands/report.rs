@@ -156,7 +156,7 @@ fn parse_code<T: std::str::FromStr<Err: std::fmt::Display>>(text: &str) -> Resul
 }
 
 /// The bytes of a photo sent as base64, with or without a `data:…;base64,` prefix.
-fn decode_photo(text: &str) -> Result<Vec<u8>, AppError> {
+pub(super) fn decode_photo(text: &str) -> Result<Vec<u8>, AppError> {
     let payload = text.split_once(";base64,").map_or(text, |(_, data)| data);
     STANDARD
         .decode(payload.trim())
