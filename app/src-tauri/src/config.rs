@@ -1,7 +1,7 @@
 //! The shell's settings on desktop, from the environment: `CGT_SERVER_URL` (the address the
 //! first-run screen proposes), `CGT_DATA_DIR` (where the store lives; default: the platform's
-//! app data folder), `CGT_POSITION` (the simulated position source, `fixed:<lat>,<lon>,<acc>` or
-//! `gpx:<path>`), `CGT_ACCURACY_WARNING_M` (warn above this accuracy radius) and
+//! app data folder), `CGT_POSITION` (`device` for the phone's GPS, the default on mobile, or a
+//! simulated source on desktop: `fixed:<lat>,<lon>,<acc>` or `gpx:<path>`), `CGT_ACCURACY_WARNING_M` (warn above this accuracy radius) and
 //! `CGT_RECORD_INTERVAL_S` (how often the patrol recorder samples the position while on shift).
 
 use crate::error::AppError;
@@ -9,8 +9,13 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub const DEFAULT_SERVER_URL: &str = "http://127.0.0.1:8080";
-/// Inside 人民路 work grid of the demo city (inspector01's), so a desktop run can report at once.
-pub const DEFAULT_POSITION: &str = "fixed:31.32,120.619,8";
+/// On desktop: inside 人民路 work grid of the demo city (inspector01's), so a desktop run can
+/// report at once. On a phone: its GPS.
+pub const DEFAULT_POSITION: &str = if cfg!(mobile) {
+    crate::locator::DEVICE
+} else {
+    "fixed:31.32,120.619,8"
+};
 pub const DEFAULT_ACCURACY_WARNING_M: f64 = 30.0;
 pub const DEFAULT_RECORD_INTERVAL: Duration = Duration::from_secs(5);
 

@@ -7,6 +7,7 @@ mod background;
 mod commands;
 mod config;
 mod error;
+mod locator;
 mod recorder;
 mod shell;
 mod views;
@@ -15,6 +16,7 @@ use background::AutoSync;
 use cgt_client::Client;
 use config::AppConfig;
 use error::AppError;
+use locator::Locator;
 use recorder::Recorder;
 use shell::Shell;
 use std::sync::Arc;
@@ -38,6 +40,7 @@ pub fn run() {
         }
     };
     tauri::Builder::default()
+        .plugin(tauri_plugin_geolocation::init())
         .setup(move |app| {
             let shell = open_shell(app.handle(), config)?;
             app.manage(shell);
@@ -80,7 +83,7 @@ fn open_shell(app: &tauri::AppHandle, config: AppConfig) -> Result<Shell, AppErr
     std::fs::create_dir_all(&data_dir)
         .map_err(|e| AppError::DataDir(format!("{}: {e}", data_dir.display())))?;
     let client = Client::open(data_dir.join(STORE_FILE))?;
-    let position = Arc::new(cgt_client::position::from_config(&config.position)?);
+    let position = Arc::new(Locator::from_config(app, &config.position)?);
     tracing::info!(data_dir = %data_dir.display(), position = %config.position, "城管通 started");
     Ok(Shell {
         auto_sync: AutoSync::start(app.clone(), client.clone()),

@@ -5,7 +5,7 @@
 //! resumes recording by itself when the app starts with a shift open. On desktop the source is
 //! the simulated one (`CGT_POSITION`): a GPX file replays against the wall clock as time passes.
 
-use cgt_client::position::PositionSource;
+use crate::locator::Locator;
 use cgt_client::{Client, ClientError, Clock, SystemClock};
 use cgt_shared::track::TrackPoint;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -16,7 +16,7 @@ use tokio::sync::Notify;
 #[derive(Clone)]
 pub struct Recorder {
     client: Client,
-    position: Arc<PositionSource>,
+    position: Arc<Locator>,
     interval: Duration,
     wake: Arc<Notify>,
     /// Why the last sample was not recorded (no fix, store error); cleared by the next success.
@@ -25,7 +25,7 @@ pub struct Recorder {
 
 impl Recorder {
     /// Starts the background task on Tauri's runtime.
-    pub fn start(client: Client, position: Arc<PositionSource>, interval: Duration) -> Recorder {
+    pub fn start(client: Client, position: Arc<Locator>, interval: Duration) -> Recorder {
         let recorder = Recorder {
             client,
             position,

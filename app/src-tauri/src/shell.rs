@@ -4,8 +4,8 @@
 use crate::background::AutoSync;
 use crate::config::AppConfig;
 use crate::error::AppError;
+use crate::locator::Locator;
 use crate::recorder::Recorder;
-use cgt_client::position::PositionSource;
 use cgt_client::{Client, Clock, SystemClock};
 use cgt_shared::Position;
 use std::sync::Arc;
@@ -13,7 +13,7 @@ use std::sync::Arc;
 pub struct Shell {
     pub client: Client,
     pub config: AppConfig,
-    pub position: Arc<PositionSource>,
+    pub position: Arc<Locator>,
     pub auto_sync: AutoSync,
     pub recorder: Recorder,
 }
