@@ -1,5 +1,6 @@
 //! The command line: `serve`, `seed-demo` and `add-user`, with layered configuration.
 
+use crate::auth::user_rules::parse_role;
 use crate::settings::{DEFAULT_DATA_DIR, DEFAULT_LISTEN, ENV_VARS, Layer, Settings};
 use crate::storage::Storage;
 use crate::{demo, launch};
@@ -43,7 +44,8 @@ enum Command {
 #[derive(Debug, Args)]
 struct Location {
     /// TOML configuration file (keys: listen, data_dir, demo, max_body_bytes, token_ttl_days,
-    /// categories_file, max_photo_bytes, console_dir, map_tile_url).
+    /// categories_file, calendar_file, time_limits_file, max_photo_bytes, console_dir,
+    /// map_tile_url).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Folder of the database file cgt.sqlite3 (created if missing) [default: ./data].
@@ -82,18 +84,13 @@ struct AddUserArgs {
     roles: Vec<Role>,
 }
 
-fn parse_role(text: &str) -> Result<Role, String> {
-    Role::parse(text.trim()).ok_or_else(|| {
-        let known: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-        format!("unknown role {text:?} (one of: {})", known.join(", "))
-    })
-}
-
 fn config_help() -> String {
     let mut help = format!(
         "Configuration, each layer overriding the one before:\n  \
          1. defaults: listen = {DEFAULT_LISTEN}, data_dir = {DEFAULT_DATA_DIR}, demo = false,\n     \
          max_body_bytes = 16777216 (16 MiB), token_ttl_days = 30, categories_file = built-in table,\n     \
+         calendar_file = built-in working calendar (holidays, make-up workdays),\n     \
+         time_limits_file = built-in 处置时限 per subcategory and urgency,\n     \
          max_photo_bytes = 8388608 (8 MiB, the largest photo a device may upload),\n     \
          console_dir = the console built in this source tree (sync-server/console/dist),\n     \
          map_tile_url = none (console maps show vector layers only; e.g. a Tianditu XYZ URL)\n  \

@@ -71,6 +71,9 @@ impl From<StorageError> for ApiError {
     fn from(e: StorageError) -> ApiError {
         match e {
             StorageError::UsernameTaken(_) => ApiError::new(StatusCode::CONFLICT, e.to_string()),
+            StorageError::UnknownDepartment(_) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+            }
             other => ApiError::internal(other),
         }
     }

@@ -53,24 +53,13 @@ pub fn create_user(
     password: &str,
     roles: &[Role],
 ) -> anyhow::Result<UserId> {
-    auth::user_rules::check_new_account(username, display_name, password, roles)
-        .map_err(anyhow::Error::msg)?;
-    let mut unique: Vec<Role> = Vec::with_capacity(roles.len());
-    for role in roles {
-        if !unique.contains(role) {
-            unique.push(*role);
-        }
-    }
     let storage = storage::Storage::open(&settings.data_dir)?;
-    let id = UserId::new();
-    storage.insert_user(storage::NewUser {
-        id,
+    let account = auth::account::NewAccount {
         username: username.to_string(),
-        display_name: display_name.trim().to_string(),
-        password_hash: auth::password::hash(password)?,
-        roles: unique,
-        department_id: None,
-        created_at: clock::now(),
-    })?;
-    Ok(id)
+        display_name: display_name.to_string(),
+        password: password.to_string(),
+        roles: roles.to_vec(),
+        department: None,
+    };
+    Ok(auth::account::create(&storage, account, clock::now())?)
 }

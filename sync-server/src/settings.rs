@@ -32,6 +32,11 @@ pub struct Settings {
     pub token_ttl_days: u32,
     /// A city's own category table (same TOML format as the built-in one).
     pub categories_file: Option<PathBuf>,
+    /// A city's working calendar: holidays and make-up workdays (format of
+    /// `shared/data/calendar.toml`).
+    pub calendar_file: Option<PathBuf>,
+    /// A city's 处置时限 per subcategory and urgency (format of `shared/data/time_limits.toml`).
+    pub time_limits_file: Option<PathBuf>,
     /// Largest photo accepted for upload, in bytes; devices are told before they send any.
     pub max_photo_bytes: u64,
     /// Folder of the built web console, served at `/console/`.
@@ -50,6 +55,8 @@ impl Default for Settings {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             token_ttl_days: DEFAULT_TOKEN_TTL_DAYS,
             categories_file: None,
+            calendar_file: None,
+            time_limits_file: None,
             max_photo_bytes: DEFAULT_MAX_PHOTO_BYTES,
             console_dir: PathBuf::from(DEFAULT_CONSOLE_DIR),
             map_tile_url: None,
@@ -97,6 +104,8 @@ pub struct Layer {
     pub max_body_bytes: Option<usize>,
     pub token_ttl_days: Option<u32>,
     pub categories_file: Option<PathBuf>,
+    pub calendar_file: Option<PathBuf>,
+    pub time_limits_file: Option<PathBuf>,
     pub max_photo_bytes: Option<u64>,
     pub console_dir: Option<PathBuf>,
     pub map_tile_url: Option<String>,
@@ -119,13 +128,15 @@ pub enum ConfigError {
 }
 
 /// The environment variables read, with what each overrides.
-pub const ENV_VARS: [(&str, &str); 9] = [
+pub const ENV_VARS: [(&str, &str); 11] = [
     ("CGT_LISTEN", "listen"),
     ("CGT_DATA_DIR", "data_dir"),
     ("CGT_DEMO", "demo"),
     ("CGT_MAX_BODY_BYTES", "max_body_bytes"),
     ("CGT_TOKEN_TTL_DAYS", "token_ttl_days"),
     ("CGT_CATEGORIES_FILE", "categories_file"),
+    ("CGT_CALENDAR_FILE", "calendar_file"),
+    ("CGT_TIME_LIMITS_FILE", "time_limits_file"),
     ("CGT_MAX_PHOTO_BYTES", "max_photo_bytes"),
     ("CGT_CONSOLE_DIR", "console_dir"),
     ("CGT_MAP_TILE_URL", "map_tile_url"),
@@ -147,6 +158,8 @@ pub fn resolve(
         let base = path.parent().unwrap_or(Path::new(""));
         layer.data_dir = layer.data_dir.map(|p| base.join(p));
         layer.categories_file = layer.categories_file.map(|p| base.join(p));
+        layer.calendar_file = layer.calendar_file.map(|p| base.join(p));
+        layer.time_limits_file = layer.time_limits_file.map(|p| base.join(p));
         layer.console_dir = layer.console_dir.map(|p| base.join(p));
         settings.apply(layer);
     }
@@ -165,6 +178,8 @@ impl Settings {
             max_body_bytes,
             token_ttl_days,
             categories_file,
+            calendar_file,
+            time_limits_file,
             max_photo_bytes,
             console_dir,
             map_tile_url,
@@ -181,6 +196,12 @@ impl Settings {
         }
         if categories_file.is_some() {
             self.categories_file = categories_file;
+        }
+        if calendar_file.is_some() {
+            self.calendar_file = calendar_file;
+        }
+        if time_limits_file.is_some() {
+            self.time_limits_file = time_limits_file;
         }
     }
 
@@ -254,6 +275,8 @@ fn env_layer(env: impl Fn(&str) -> Option<String>) -> Result<Layer, ConfigError>
         max_body_bytes: parsed(&env, "CGT_MAX_BODY_BYTES", "a number of bytes")?,
         token_ttl_days: parsed(&env, "CGT_TOKEN_TTL_DAYS", "a number of days")?,
         categories_file: path("CGT_CATEGORIES_FILE"),
+        calendar_file: path("CGT_CALENDAR_FILE"),
+        time_limits_file: path("CGT_TIME_LIMITS_FILE"),
         max_photo_bytes: parsed(&env, "CGT_MAX_PHOTO_BYTES", "a number of bytes")?,
         console_dir: path("CGT_CONSOLE_DIR"),
         map_tile_url: env("CGT_MAP_TILE_URL"),
@@ -297,9 +320,9 @@ mod tests {
         check(None, &[], Layer::default(), Ok(Settings::default()));
         check(
             Some(
-                "listen = \"0.0.0.0:9000\"\ndata_dir = \"db\"\ndemo = true\ncategories_file = \"/srv/cat.toml\"\nconsole_dir = \"ui\"",
+                "listen = \"0.0.0.0:9000\"\ndata_dir = \"db\"\ndemo = true\ncategories_file = \"/srv/cat.toml\"\nconsole_dir = \"ui\"\ncalendar_file = \"calendar.toml\"",
             ),
-            &[],
+            &[("CGT_TIME_LIMITS_FILE", "/srv/limits.toml")],
             Layer::default(),
             Ok(with(|s| {
                 s.listen = "0.0.0.0:9000".parse().unwrap();
@@ -307,6 +330,8 @@ mod tests {
                 s.demo = true;
                 s.categories_file = Some(PathBuf::from("/srv/cat.toml"));
                 s.console_dir = PathBuf::from("/etc/cgt/ui");
+                s.calendar_file = Some(PathBuf::from("/etc/cgt/calendar.toml"));
+                s.time_limits_file = Some(PathBuf::from("/srv/limits.toml"));
             })),
         );
         check(

@@ -26,6 +26,8 @@ pub enum StartError {
         path: PathBuf,
         source: CategoryError,
     },
+    #[error("工作日历或处置时限文件 {path} 无效 ({reason})")]
+    RulesFile { path: PathBuf, reason: String },
     #[error(transparent)]
     Demo(#[from] DemoError),
 }
@@ -66,6 +68,12 @@ impl AppState {
         }
         storage.record_categories(&table)?;
         let photos = PhotoStore::open(&settings.data_dir, settings.max_photo_bytes)?;
+        let calendar = load_rules(&settings.calendar_file, WorkCalendar::builtin, |text| {
+            WorkCalendar::from_toml(text).map_err(|e| e.to_string())
+        })?;
+        let limits = load_rules(&settings.time_limits_file, TimeLimits::builtin, |text| {
+            TimeLimits::from_toml(text).map_err(|e| e.to_string())
+        })?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 settings,
@@ -73,8 +81,8 @@ impl AppState {
                 table,
                 locks: DocLocks::default(),
                 photos,
-                calendar: WorkCalendar::builtin(),
-                limits: TimeLimits::builtin(),
+                calendar,
+                limits,
             }),
         })
     }
@@ -108,6 +116,23 @@ impl AppState {
     }
 }
 
+/// A city's own rules file, or the built-in rules when none is configured.
+fn load_rules<T>(
+    file: &Option<PathBuf>,
+    builtin: impl FnOnce() -> T,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<T, StartError> {
+    let Some(path) = file else {
+        return Ok(builtin());
+    };
+    let invalid = |reason| StartError::RulesFile {
+        path: path.clone(),
+        reason,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| invalid(e.to_string()))?;
+    parse(&text).map_err(invalid)
+}
+
 fn load_categories(settings: &Settings) -> Result<CategoryTable, StartError> {
     let Some(path) = &settings.categories_file else {
         return Ok(CategoryTable::builtin().clone());
@@ -120,4 +145,48 @@ fn load_categories(settings: &Settings) -> Result<CategoryTable, StartError> {
         path: path.clone(),
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn calendar(file: &Option<PathBuf>) -> Result<WorkCalendar, StartError> {
+        load_rules(file, WorkCalendar::builtin, |text| {
+            WorkCalendar::from_toml(text).map_err(|e| e.to_string())
+        })
+    }
+
+    #[test]
+    fn a_city_calendar_file_replaces_the_built_in_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("calendar.toml");
+        std::fs::write(
+            &path,
+            "utc_offset_minutes = 480\nworking_hours = [\"09:00-17:00\"]\n\
+             holidays = [\"2026-11-25\"]\nworkdays = [\"2026-11-28\"]\n",
+        )
+        .unwrap();
+        let builtin = calendar(&None).unwrap();
+        let city = calendar(&Some(path)).unwrap();
+        assert!(builtin.is_working_date(2026, 11, 25));
+        assert!(!city.is_working_date(2026, 11, 25), "a local holiday");
+        assert!(!builtin.is_working_date(2026, 11, 28));
+        assert!(city.is_working_date(2026, 11, 28), "a make-up Saturday");
+    }
+
+    #[test]
+    fn a_missing_or_invalid_rules_file_stops_the_start_with_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("none.toml");
+        let err = calendar(&Some(missing.clone())).unwrap_err().to_string();
+        assert!(err.contains(&missing.display().to_string()), "{err}");
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, "working_hours = [\"25:00-26:00\"]\n").unwrap();
+        let err = calendar(&Some(bad.clone())).unwrap_err().to_string();
+        assert!(
+            err.contains("工作日历或处置时限文件") && err.contains("bad.toml"),
+            "{err}"
+        );
+    }
 }

@@ -1,5 +1,6 @@
 // The admin's first minutes: a wrong password is refused in Chinese, then the overview shows
-// the server's counts and the devices page lists the registered phones.
+// the server's counts and the devices page lists the registered phones with what each reported
+// it still holds to send.
 
 import { signIn, withConsole } from './browser.mjs'
 
@@ -21,8 +22,13 @@ await withConsole(async ({ page, baseUrl, shot }) => {
   await page.click('text=设备管理')
   await page.waitForSelector('.el-table__row')
   const deviceUsers = await page.locator('.el-table__row td:first-child').allInnerTexts()
+  const firstRow = page.locator('.el-table__row').first()
+  const pending = {}
+  for (const name of ['reports', 'photos', 'segments', 'failed', 'reported']) {
+    pending[name] = (await firstRow.locator(`.pending-${name}`).innerText()).trim()
+  }
   await shot('devices')
 
   const menu = await page.locator('.el-menu-item').allInnerTexts()
-  return { loginError, statistics, deviceUsers, menu }
+  return { loginError, statistics, deviceUsers, pending, menu }
 })

@@ -36,3 +36,17 @@ export async function act(page, action, fill = async () => {}) {
   await page.waitForSelector('.el-message--success', { state: 'detached', timeout: 10000 }).catch(() => {})
   return status(page)
 }
+
+/** Like `act` for a step that leaves the status as it is (延期, 挂账, 督办): waits for the
+ *  history to grow instead; answers the newest history entry's kind. */
+export async function actInPlace(page, action, fill = async () => {}) {
+  const steps = await page.locator('.history .kind').count()
+  await page.click(`.actions [data-action=${action}]`)
+  await page.waitForSelector('.el-dialog .confirm >> visible=true')
+  await fill()
+  await page.click('.el-dialog .confirm >> visible=true')
+  await page.waitForSelector('.el-message--success')
+  await page.waitForFunction((n) => document.querySelectorAll('.history .kind').length > n, steps)
+  await page.waitForSelector('.el-message--success', { state: 'detached', timeout: 10000 }).catch(() => {})
+  return page.locator('.history .kind').last().innerText()
+}

@@ -58,6 +58,23 @@ impl Admin {
             .ok_or_else(|| anyhow::anyhow!("stats without docs: {body}"))
     }
 
+    /// The devices as the console lists them (`GET /api/v1/devices`).
+    pub async fn devices(&self) -> anyhow::Result<Vec<Value>> {
+        let (status, body) = self.get("/api/v1/devices").await?;
+        anyhow::ensure!(status == 200, "devices: {status} {body}");
+        Ok(body.as_array().cloned().unwrap_or_default())
+    }
+
+    /// One device as the console lists it.
+    pub async fn device(&self, id: cgt_shared::DeviceId) -> anyhow::Result<Value> {
+        let id = id.to_string();
+        self.devices()
+            .await?
+            .into_iter()
+            .find(|d| d["id"] == id.as_str())
+            .ok_or_else(|| anyhow::anyhow!("device {id} not listed"))
+    }
+
     pub async fn refusals(&self) -> anyhow::Result<Vec<Value>> {
         let (status, body) = self.get("/api/v1/refusals?limit=1000").await?;
         anyhow::ensure!(status == 200, "refusals: {status} {body}");

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod bench;
 pub mod browser;
+pub mod centre;
 pub mod fixtures;
 pub mod inprocess;
 pub mod proxy;

@@ -11,13 +11,23 @@ pub struct Staff {
 
 impl Staff {
     pub async fn login(base: &str, username: &str) -> anyhow::Result<Staff> {
-        let (status, login, text) = crate::raw::login(base, username, DEMO_PASSWORD, None).await?;
+        Staff::login_with(base, username, DEMO_PASSWORD).await
+    }
+
+    /// A console login with a password other than the demo one.
+    pub async fn login_with(base: &str, username: &str, password: &str) -> anyhow::Result<Staff> {
+        let (status, login, text) = crate::raw::login(base, username, password, None).await?;
         let login = login.ok_or_else(|| anyhow::anyhow!("{username} login {status}: {text}"))?;
         Ok(Staff {
             base: base.to_string(),
             token: login.token,
             http: reqwest::Client::new(),
         })
+    }
+
+    /// The bearer token of this login.
+    pub fn token(&self) -> &str {
+        &self.token
     }
 
     /// GET; the status and the JSON body (or the text as a JSON string).
@@ -45,9 +55,19 @@ impl Staff {
 
     /// POSTs a JSON body; the status and the JSON answer.
     pub async fn post(&self, path: &str, body: Value) -> anyhow::Result<(u16, Value)> {
+        self.send(reqwest::Method::POST, path, body).await
+    }
+
+    /// Sends a JSON body with `method`; the status and the JSON answer.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Value,
+    ) -> anyhow::Result<(u16, Value)> {
         let response = self
             .http
-            .post(format!("{}{path}", self.base))
+            .request(method, format!("{}{path}", self.base))
             .bearer_auth(&self.token)
             .json(&body)
             .send()

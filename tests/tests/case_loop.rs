@@ -2,12 +2,14 @@
 //! accepted, registered, dispatched (as 匹配派遣 suggests), handled with a photo; the 核查 task
 //! reaches the inspector's device by sync, the device sends a pass by sync, the shift leader
 //! closes the case, and the monthly evaluation shows the department's score and grade. Role and
-//! state refusals answer clear 4xx naming the role and the state.
+//! state refusals answer clear 4xx naming the role and the state. 智能比对 then pairs it with a
+//! second inspector's report of the same garbage 20 m away, showing that report's photo.
 
 mod common;
 
 use cgt_shared::caseflow::civil::civil_from_days;
 use cgt_shared::doc::workflow::CaseStatus;
+use cgt_shared::{DocId, Position};
 use cgt_tests::fixtures::garbage_report;
 use cgt_tests::server_process::ServerProcess;
 use cgt_tests::staff::Staff;
@@ -210,6 +212,50 @@ async fn a_report_goes_round_the_loop_and_scores_its_department() -> anyhow::Res
             me["check_tasks"].as_u64()
         ),
         (Some(1), Some(1), Some(1))
+    );
+
+    // 智能比对: the same garbage reported again nearby, with a photo; each case lists the other
+    // with its distance and its first photo, which the centre may fetch as a thumbnail.
+    let second = logged_in(dir.path(), "inspector02", &url, "inspector02").await?;
+    let mut again = garbage_report();
+    again.position = Position::new(31.3105 + 20.0 / 111_195.0, 120.6210, 5.0);
+    let again = second.create_report(again)?;
+    let camera = cgt_photo::sample::street_scene_jpeg(800, 600, 85, 7);
+    let photo = second.capture_photo(again.id, &camera)?;
+    assert_eq!(second.sync().await?.photos_uploaded, 1);
+    let candidate = |suggestion: &serde_json::Value, id: DocId| {
+        suggestion["duplicates"]
+            .as_array()
+            .expect("duplicates")
+            .iter()
+            .find(|c| c["id"] == id.to_string())
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} not suggested: {suggestion}"))
+    };
+    let (_, suggestion) = dispatcher.get(&format!("{case}/suggestions")).await?;
+    let later = candidate(&suggestion, again.id);
+    assert!(
+        (later["distance_m"].as_f64().expect("distance") - 20.0).abs() < 1.0,
+        "{later}"
+    );
+    assert_eq!(later["status_label"], "已上报", "{later}");
+    assert_eq!(
+        later["photo"],
+        json!({ "sha256": photo.sha256, "arrived": true }),
+        "{later}"
+    );
+    let (status, _) = dispatcher
+        .get(&format!("/api/v1/photos/{}/thumb", photo.sha256))
+        .await?;
+    assert_eq!(status, 200, "the candidate's thumbnail is served");
+    let (_, suggestion) = dispatcher
+        .get(&format!("/api/v1/cases/{}/suggestions", again.id))
+        .await?;
+    let earlier = candidate(&suggestion, report.id);
+    assert_eq!(
+        earlier["photo"],
+        serde_json::Value::Null,
+        "no photo: {earlier}"
     );
     Ok(())
 }

@@ -9,6 +9,7 @@ mod common;
 use cgt_client::{Client, TaskKind};
 use cgt_shared::DocId;
 use cgt_shared::doc::workflow::CaseStatus;
+use cgt_tests::centre::Centre;
 use cgt_tests::fixtures::{DEMO_PASSWORD, garbage_report};
 use cgt_tests::server_process::ServerProcess;
 use cgt_tests::staff::Staff;
@@ -64,34 +65,9 @@ async fn a_check_task_is_done_offline_with_a_photo() -> anyhow::Result<()> {
     reporter.sync().await?;
     let case = format!("/api/v1/cases/{}", report.id);
 
-    let operator = Staff::login(&url, "operator1").await?;
-    let shift = Staff::login(&url, "shiftlead1").await?;
-    let dispatcher = Staff::login(&url, "dispatcher1").await?;
-    let handler = Staff::login(&url, "handler2").await?;
-    operator
-        .expect(&format!("{case}/accept"), json!({}), 200)
-        .await?;
-    shift
-        .expect(&format!("{case}/register"), json!({}), 200)
-        .await?;
-    let (_, suggestion) = dispatcher.get(&format!("{case}/suggestions")).await?;
-    let department = suggestion["department"]["id"]
-        .as_i64()
-        .expect("department id");
-    dispatcher
-        .expect(
-            &format!("{case}/dispatch"),
-            json!({ "department": department }),
-            200,
-        )
-        .await?;
-    handler
-        .expect(
-            &format!("{case}/handle"),
-            json!({ "photos": [AFTER_PHOTO], "note": "已清运" }),
-            200,
-        )
-        .await?;
+    let centre = Centre::login(&url).await?;
+    let (operator, shift) = (&centre.operator, &centre.shift_leader);
+    centre.take_to_handled(&case, AFTER_PHOTO).await?;
 
     checker.sync().await?;
     assert!(checker.tasks()?.is_empty(), "no task before it is assigned");

@@ -1,6 +1,6 @@
 //! Open311 GeoReport v2 as a standard client speaks it: list services, POST a form-encoded
 //! request with api_key, jurisdiction_id, service_code, lat, long and description, read it
-//! back; the operator accepts it and the grid's inspector gets a 核实 task.
+//! back (in JSON and XML); the operator accepts it and the grid's inspector gets a 核实 task.
 
 mod common;
 
@@ -8,6 +8,16 @@ use cgt_tests::server_process::ServerProcess;
 use cgt_tests::staff::Staff;
 use common::*;
 use serde_json::{Value, json};
+
+/// GET in XML: status, content type and body.
+async fn get_xml(http: &reqwest::Client, url: &str) -> anyhow::Result<(u16, String, String)> {
+    let response = http.get(url).send().await?;
+    let status = response.status().as_u16();
+    let kind = response.headers()[reqwest::header::CONTENT_TYPE]
+        .to_str()?
+        .to_string();
+    Ok((status, kind, response.text().await?))
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_public_request_enters_the_loop_with_a_verification_task() -> anyhow::Result<()> {
@@ -101,6 +111,39 @@ async fn a_public_request_enters_the_loop_with_a_verification_task() -> anyhow::
         .json()
         .await?;
     assert_eq!(closed.as_array().map(Vec::len), Some(0));
+
+    // The same answers in XML, as GeoReport v2 clients may ask for them.
+    let (status, kind, body) =
+        get_xml(&http, &format!("{url}/open311/v2/requests/{id}.xml")).await?;
+    assert_eq!(
+        (status, kind.as_str()),
+        (200, "application/xml; charset=utf-8")
+    );
+    assert!(body.starts_with("<?xml"), "{body}");
+    assert!(body.contains("<service_requests><request>"), "{body}");
+    assert!(
+        body.contains(&format!("<service_request_id>{id}</service_request_id>")),
+        "{body}"
+    );
+    assert!(
+        body.contains("<description>小区门口垃圾堆了三天</description>"),
+        "{body}"
+    );
+    let (_, _, body) = get_xml(&http, &format!("{url}/open311/v2/services.xml")).await?;
+    assert!(
+        body.contains("<service_code>event-01-02</service_code>"),
+        "{body}"
+    );
+    assert!(body.matches("<service>").count() > 10, "{body}");
+    let (status, _, body) = get_xml(&http, &format!("{url}/open311/v2/requests/nope.xml")).await?;
+    assert_eq!(status, 404);
+    assert!(body.contains("<errors><error><code>404</code>"), "{body}");
+    let (_, _, body) = get_xml(
+        &http,
+        &format!("{url}/open311/v2/requests.xml?status=closed"),
+    )
+    .await?;
+    assert!(body.ends_with("<service_requests/>"), "{body}");
 
     // The operator accepts it; the verifier defaults to the inspector of the grid.
     let operator = Staff::login(&url, "operator1").await?;

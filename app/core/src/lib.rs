@@ -13,6 +13,7 @@ mod error;
 mod form;
 mod http;
 mod model;
+mod pending;
 mod photos;
 pub mod position;
 mod reference;

@@ -8,12 +8,14 @@
 mod action;
 pub mod calendar;
 pub mod civil;
+pub mod conflict;
 mod decide;
 pub mod limits;
 mod source;
 mod state;
 
 pub use action::{Action, ActionKind, Actor, CaseFacts};
+pub use conflict::ConflictOutcome;
 pub use decide::{Draft, Refused, WorkflowError, allowed_actions, decide, permits};
 pub use source::Source;
 pub use state::CaseState;

@@ -1,6 +1,7 @@
 //! The state of a case folded from its workflow events: status, responsible department, open
 //! tasks, flags, and the instants evaluation and time limits need.
 
+use super::conflict::superseded;
 use super::source::Source;
 use crate::doc::workflow::{CaseStatus, EventKind, Satisfaction, WorkflowEvent};
 use crate::ids::UserId;
@@ -85,10 +86,12 @@ impl Default for CaseState {
 }
 
 impl CaseState {
-    /// Folds the history in order. Pure; events of unknown kinds are ignored.
+    /// Folds the history in order. Pure; events of unknown kinds are ignored, and so are
+    /// events a conflict resolution set aside (`super::conflict::superseded`).
     pub fn fold(events: &[WorkflowEvent]) -> CaseState {
         let mut state = CaseState::default();
-        for event in events {
+        let set_aside = superseded(events);
+        for (event, _) in events.iter().zip(set_aside).filter(|(_, s)| !s) {
             state.apply(event);
         }
         state
@@ -104,7 +107,7 @@ impl CaseState {
     }
 
     /// Applies one event.
-    pub fn apply(&mut self, event: &WorkflowEvent) {
+    fn apply(&mut self, event: &WorkflowEvent) {
         let at = event.at;
         let data = &event.data;
         match event.kind {

@@ -38,6 +38,17 @@ impl CommandKind {
         }
     }
 
+    /// The Chinese name shown to the centre.
+    pub fn label(&self) -> &str {
+        match self {
+            CommandKind::Withdraw => "撤回",
+            CommandKind::Verify { .. } => "核实结果",
+            CommandKind::Check { .. } => "核查结果",
+            CommandKind::Handle { .. } => "处置反馈",
+            CommandKind::Other(_) => "未知指令",
+        }
+    }
+
     /// The kind from its name and the item's `passed` and `photos` fields.
     pub fn parse(s: &str, passed: Option<bool>, photos: Vec<String>) -> CommandKind {
         match (s, passed) {
@@ -49,7 +60,7 @@ impl CommandKind {
         }
     }
 
-    fn passed(&self) -> Option<bool> {
+    pub fn passed(&self) -> Option<bool> {
         match self {
             CommandKind::Verify { exists: b, .. } | CommandKind::Check { passed: b, .. } => {
                 Some(*b)

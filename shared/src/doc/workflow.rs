@@ -6,6 +6,7 @@
 
 use super::values::{child, int, opt_bool, opt_int, opt_str, str};
 use super::{DocError, WORKFLOW};
+use crate::caseflow::ConflictOutcome;
 use crate::ids::{DocId, UserId};
 use crate::role::Role;
 use crate::time::Timestamp;
@@ -203,6 +204,12 @@ pub struct EventData {
     pub satisfaction: Option<Satisfaction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bonus_tenths: Option<i64>,
+    /// How an admin settled a conflict (`crate::caseflow::conflict`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<ConflictOutcome>,
+    /// Indices of earlier events an adopting resolution set aside.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub supersedes: Vec<usize>,
 }
 
 /// One entry of a case's history: who, in which role, when, why.
@@ -392,6 +399,10 @@ fn read_data<D: ReadDoc>(doc: &D, item: &ObjId) -> Result<EventData, DocError> {
         passed: opt_bool(doc, item, "passed")?,
         satisfaction: text("satisfaction")?.and_then(|s| Satisfaction::parse(&s)),
         bonus_tenths: opt_int(doc, item, "bonus_tenths")?,
+        outcome: text("outcome")?.and_then(|s| ConflictOutcome::parse(&s)),
+        supersedes: text("supersedes")?
+            .map(|s| s.split(',').filter_map(|i| i.parse().ok()).collect())
+            .unwrap_or_default(),
     })
 }
 
@@ -423,6 +434,13 @@ fn write_data(doc: &mut AutoCommit, item: &ObjId, data: &EventData) -> Result<()
     }
     if let Some(bonus) = data.bonus_tenths {
         doc.put(item, "bonus_tenths", bonus)?;
+    }
+    if let Some(outcome) = data.outcome {
+        doc.put(item, "outcome", outcome.as_str())?;
+    }
+    if !data.supersedes.is_empty() {
+        let list: Vec<String> = data.supersedes.iter().map(usize::to_string).collect();
+        doc.put(item, "supersedes", list.join(","))?;
     }
     Ok(())
 }
@@ -466,6 +484,8 @@ mod tests {
         first.role = Some(Role::Inspector);
         first.note = "重复上报".into();
         first.command = Some(Uuid::now_v7());
+        first.data.outcome = Some(ConflictOutcome::Adopt);
+        first.data.supersedes = vec![3, 12];
         append_event(&mut doc, &first).unwrap();
         append_event(&mut doc, &event(EventKind::Other("future_kind".into()))).unwrap();
         let events = read_events(&doc).unwrap();

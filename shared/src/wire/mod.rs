@@ -13,12 +13,17 @@
 //! documents there are. A push whose connection dropped is resumed with one status request, which
 //! tells which documents were stored before the drop. The server stores each push frame
 //! durably before it acknowledges anything, and every request is idempotent.
+//!
+//! A push may carry the [`PENDING_HEADER`] header with what the device still holds to send
+//! ([`PendingCounts`]); it is optional, so devices and servers without it interoperate.
 
 mod codec;
+mod pending;
 
 pub use codec::{
     FrameReader, Limits, Message, MessageKind, WireError, decode, encode, encode_frames,
 };
+pub use pending::{PENDING_HEADER, PendingCounts, PendingError};
 
 use crate::ids::DocId;
 use crate::time::Timestamp;

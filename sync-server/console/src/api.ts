@@ -42,5 +42,10 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   return (await response.json()) as T
 }
 
+/** The server's message for a failed call, or `fallback` for anything else. */
+export function failureText(e: unknown, fallback: string): string {
+  return e instanceof ApiFailure ? e.message : fallback
+}
+
 export const get = <T>(path: string) => request<T>('GET', path)
 export const post = <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {})

@@ -40,8 +40,12 @@ export interface CasePage {
 }
 
 export interface HistoryEntry {
+  index: number
   kind: string
   kind_label: string
+  /** Set aside by an admin's 采纳设备操作: kept in the history, no longer in force. */
+  superseded: boolean
+  outcome_label: string | null
   at: number
   role_label: string | null
   user_name: string | null
@@ -71,6 +75,8 @@ export interface Department {
 
 export interface DuplicateCandidate extends CaseItem {
   distance_m: number
+  /** The first photo of the candidate's report, if it has one. */
+  photo: { sha256: string; arrived: boolean } | null
 }
 
 export interface Suggestions {

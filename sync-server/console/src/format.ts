@@ -25,3 +25,7 @@ export function formatDuration(ms: number): string {
   const m = minutes % 60
   return h > 0 ? `${h} 小时 ${m} 分` : `${m} 分钟`
 }
+
+export function formatMegabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
+}

@@ -69,6 +69,16 @@ export const pages: (RouteRecordRaw & { meta: PageMeta })[] = [
     component: () => import('./pages/RefusalsPage.vue'),
     meta: { title: '被拒同步', roles: ['admin'] },
   },
+  {
+    path: '/users',
+    component: () => import('./pages/UsersPage.vue'),
+    meta: { title: '用户管理', roles: ['admin'] },
+  },
+  {
+    path: '/reference',
+    component: () => import('./pages/ReferencePage.vue'),
+    meta: { title: '基础数据', roles: ['admin'] },
+  },
 ]
 
 export const router = createRouter({

@@ -1,4 +1,6 @@
-//! Administration (系统管理员 only): counts, devices, revoking one, and refused pushes.
+//! Administration (系统管理员 only): counts, devices (with what each reported it holds to send,
+//! and a warning colour for one that is silent or has had items waiting long), revoking one,
+//! and refused pushes.
 
 use super::blocking;
 use super::extract::{PathParam, QueryParams};
@@ -9,11 +11,17 @@ use crate::state::AppState;
 use crate::storage::{DeviceRecord, RefusalRecord, Stats};
 use axum::Json;
 use axum::extract::State;
-use cgt_shared::{DeviceId, Role};
-use serde::Deserialize;
+use cgt_shared::caseflow::limits::Warning;
+use cgt_shared::{DeviceId, Role, Timestamp};
+use serde::{Deserialize, Serialize};
 
 const DEFAULT_REFUSALS: u32 = 100;
 const MAX_REFUSALS: u32 = 1000;
+/// A device not heard from for longer than this is shown red.
+const SILENT_MS: i64 = 24 * 3_600_000;
+/// A device whose reports have had something pending for longer than this is shown yellow:
+/// a device in reach syncs every few minutes, so such items are stuck.
+const PENDING_MS: i64 = 2 * 3_600_000;
 
 /// How many documents, users, devices and refusals the server holds.
 pub async fn stats(
@@ -25,13 +33,52 @@ pub async fn stats(
     blocking(move || Ok(Json(storage.stats()?))).await
 }
 
+/// A device as the console lists it.
+#[derive(Clone, Debug, Serialize)]
+pub struct DeviceItem {
+    #[serde(flatten)]
+    pub device: DeviceRecord,
+    pub warning: Option<Warning>,
+    pub warning_label: Option<&'static str>,
+}
+
+/// Red when an active device has not synced (or, never having synced, registered) for over
+/// [`SILENT_MS`]; yellow when it has reported items pending for over [`PENDING_MS`].
+fn device_warning(device: &DeviceRecord, now: Timestamp) -> Option<(Warning, &'static str)> {
+    if device.revoked_at.is_some() {
+        return None;
+    }
+    let heard = device.last_sync_at.unwrap_or(device.registered_at);
+    if now.millis() - heard.millis() > SILENT_MS {
+        return Some((Warning::Red, "超过 24 小时未同步"));
+    }
+    let since = device.pending.as_ref()?.pending_since?;
+    (now.millis() - since.millis() > PENDING_MS).then_some((Warning::Yellow, "待传超过 2 小时"))
+}
+
 pub async fn devices(
     State(state): State<AppState>,
     session: Session,
-) -> Result<Json<Vec<DeviceRecord>>, ApiError> {
+) -> Result<Json<Vec<DeviceItem>>, ApiError> {
     session.require(Role::Admin)?;
     let storage = state.storage().clone();
-    blocking(move || Ok(Json(storage.devices()?))).await
+    let now = clock::now();
+    blocking(move || {
+        let items = storage
+            .devices()?
+            .into_iter()
+            .map(|device| {
+                let warning = device_warning(&device, now);
+                DeviceItem {
+                    device,
+                    warning: warning.map(|w| w.0),
+                    warning_label: warning.map(|w| w.1),
+                }
+            })
+            .collect();
+        Ok(Json(items))
+    })
+    .await
 }
 
 #[tracing::instrument(skip(state, session), fields(admin = %session.username))]
@@ -68,4 +115,57 @@ pub async fn refusals(
     }
     let storage = state.storage().clone();
     blocking(move || Ok(Json(storage.refusals(limit)?))).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::device_pending::DevicePending;
+    use cgt_shared::UserId;
+    use cgt_shared::wire::PendingCounts;
+
+    const HOUR: i64 = 3_600_000;
+
+    /// A device registered at 0 that last synced at `synced_h` hours, whose reports have had
+    /// something pending since `pending_h` hours, seen at `now_h` hours.
+    fn check(
+        synced_h: Option<i64>,
+        pending_h: Option<i64>,
+        revoked: bool,
+        now_h: i64,
+        expected: Option<Warning>,
+    ) {
+        let device = DeviceRecord {
+            id: DeviceId::new(),
+            user: UserId::new(),
+            username: "inspector01".into(),
+            name: "手机".into(),
+            app_version: None,
+            registered_at: Timestamp(0),
+            last_sync_at: synced_h.map(|h| Timestamp(h * HOUR)),
+            revoked_at: revoked.then_some(Timestamp(HOUR)),
+            pending: Some(DevicePending {
+                counts: PendingCounts::default(),
+                reported_at: Timestamp(synced_h.unwrap_or(0) * HOUR),
+                pending_since: pending_h.map(|h| Timestamp(h * HOUR)),
+            }),
+        };
+        let got = device_warning(&device, Timestamp(now_h * HOUR)).map(|w| w.0);
+        assert_eq!(
+            got, expected,
+            "synced {synced_h:?} pending {pending_h:?} revoked {revoked} now {now_h}"
+        );
+    }
+
+    #[test]
+    fn silent_devices_are_red_and_long_pending_ones_yellow() {
+        check(Some(10), None, false, 12, None);
+        check(Some(10), None, false, 35, Some(Warning::Red));
+        check(None, None, false, 23, None);
+        check(None, None, false, 25, Some(Warning::Red));
+        check(Some(10), Some(9), false, 11, None);
+        check(Some(10), Some(7), false, 10, Some(Warning::Yellow));
+        check(Some(10), Some(7), false, 40, Some(Warning::Red));
+        check(Some(10), Some(7), true, 40, None);
+    }
 }

@@ -2,9 +2,10 @@
 //! history and the actions the caller may take. Chinese labels beside every code users see.
 
 use crate::storage::CaseListRow;
-use cgt_shared::caseflow::ActionKind;
 use cgt_shared::caseflow::calendar::WorkCalendar;
+use cgt_shared::caseflow::conflict::superseded;
 use cgt_shared::caseflow::limits::Warning;
+use cgt_shared::caseflow::{ActionKind, ConflictOutcome};
 use cgt_shared::doc::workflow::WorkflowEvent;
 use cgt_shared::{CategoryTable, Kind, Timestamp, UserId};
 use serde::Serialize;
@@ -74,20 +75,31 @@ pub fn case_item(
 /// One entry of the history timeline.
 #[derive(Clone, Debug, Serialize)]
 pub struct HistoryEntry {
+    /// Position in the history (what a resolution's `supersedes` names).
+    pub index: usize,
     #[serde(flatten)]
     pub event: WorkflowEvent,
     pub kind_label: String,
     pub role_label: Option<&'static str>,
     pub user_name: Option<String>,
+    /// Set aside by an admin's 采纳设备操作; kept in the history, no longer in force.
+    pub superseded: bool,
+    pub outcome_label: Option<&'static str>,
 }
 
 pub fn history(events: Vec<WorkflowEvent>, names: &HashMap<UserId, String>) -> Vec<HistoryEntry> {
+    let set_aside = superseded(&events);
     events
         .into_iter()
-        .map(|event| HistoryEntry {
+        .zip(set_aside)
+        .enumerate()
+        .map(|(index, (event, superseded))| HistoryEntry {
+            index,
             kind_label: event.kind.label().to_string(),
             role_label: event.role.map(|r| r.label()),
             user_name: event.user.and_then(|u| names.get(&u).cloned()),
+            outcome_label: event.data.outcome.map(ConflictOutcome::label),
+            superseded,
             event,
         })
         .collect()

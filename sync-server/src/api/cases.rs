@@ -7,7 +7,10 @@ use super::extract::{JsonBody, PathParam, QueryParams};
 use crate::auth::Session;
 use crate::caseflow::act::{ActError, act, load_case};
 use crate::caseflow::create::{CreateError, NewCase, create_case};
-use crate::caseflow::suggest::{dispatch_department, duplicate_window, duplicates};
+use crate::caseflow::settle::resolve_conflict;
+use crate::caseflow::suggest::{
+    DuplicateCandidate, dispatch_department, duplicate_window, duplicates,
+};
 use crate::clock;
 use crate::error::ApiError;
 use crate::photos::arrivals;
@@ -17,7 +20,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use cgt_shared::caseflow::{
-    Action, ActionKind, Actor, CaseFacts, CaseState, Source, allowed_actions,
+    Action, ActionKind, Actor, CaseState, ConflictOutcome, Source, allowed_actions,
 };
 use cgt_shared::doc::workflow::CaseStatus;
 use cgt_shared::{DocId, Kind, Position, Role, Timestamp, UserId};
@@ -43,12 +46,14 @@ impl From<ActError> for ApiError {
     fn from(e: ActError) -> ApiError {
         match e {
             ActError::NotFound => ApiError::not_found(e.to_string()),
-            ActError::Refused(refusal) => {
+            ActError::Refused(ref refusal) | ActError::CannotAdopt(ref refusal) => {
                 let status =
                     StatusCode::from_u16(refusal.http_status()).unwrap_or(StatusCode::CONFLICT);
-                ApiError::new(status, refusal.to_string())
+                ApiError::new(status, e.to_string())
             }
-            ActError::NoteTooLong => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+            ActError::NoteTooLong | ActError::NothingToAdopt => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+            }
             ActError::Unreadable(detail) => ApiError::internal(detail),
             ActError::Storage(s) => s.into(),
         }
@@ -255,12 +260,10 @@ pub async fn detail(
             .case(id)?
             .ok_or_else(|| ApiError::not_found("案件不存在 (no such case)"))?;
         require_readable(storage, &session, id)?;
-        let (_, _, report, events) = load_case(&state, id)?;
+        let case = load_case(&state, id)?;
+        let facts = case.facts();
+        let (report, events) = (case.report, case.events);
         let department = storage.user_department(session.user)?;
-        let facts = CaseFacts {
-            reporter: report.reporter,
-            self_handled: report.self_handled,
-        };
         let case_state = CaseState::fold(&events);
         let mut allowed = Vec::new();
         for role in &session.roles {
@@ -363,13 +366,17 @@ pub async fn action(
                 }
             }
         }
-        let action: Action = serde_json::from_value(Value::Object(params)).map_err(|e| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                format!("操作参数无效 ({e})"),
-            )
-        })?;
-        let row = act(&state, id, actor, &action, &note, now)?;
+        let row = if kind == ActionKind::ResolveConflict {
+            resolve_conflict(&state, id, actor, conflict_outcome(&params)?, &note, now)?
+        } else {
+            let action: Action = serde_json::from_value(Value::Object(params)).map_err(|e| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    format!("操作参数无效 ({e})"),
+                )
+            })?;
+            act(&state, id, actor, &action, &note, now)?
+        };
         tracing::info!(case = %id, action = kind.as_str(), "workflow action");
         let listed = storage
             .case(row.id)?
@@ -382,6 +389,20 @@ pub async fn action(
         )))
     })
     .await
+}
+
+/// The `outcome` of a 冲突处理: `keep` (default) or `adopt`.
+fn conflict_outcome(params: &serde_json::Map<String, Value>) -> Result<ConflictOutcome, ApiError> {
+    match params.get("outcome") {
+        None | Some(Value::Null) => Ok(ConflictOutcome::Keep),
+        Some(Value::String(s)) => ConflictOutcome::parse(s).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("outcome 须为 keep 或 adopt (got {s})"),
+            )
+        }),
+        Some(_) => Err(ApiError::bad_request("outcome 必须是字符串")),
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -477,7 +498,7 @@ pub struct Suggestions {
     /// 智能比对: radius and window used, and the candidates nearest first.
     pub radius_m: f64,
     pub window_hours: i64,
-    pub duplicates: Vec<crate::caseflow::suggest::DuplicateCandidate>,
+    pub duplicates: Vec<DuplicateCandidate>,
 }
 
 /// `GET /api/v1/cases/{id}/suggestions` (centre roles).
@@ -510,14 +531,37 @@ pub async fn suggestions(
             Timestamp(row.reported_at.millis() + window),
         )?;
         let at = Position::new(row.lat, row.lon, 0.0);
+        let mut candidates = duplicates(id, &at, radius_m, near);
+        add_first_photos(&state, &mut candidates)?;
         Ok(Json(Suggestions {
             department,
             radius_m,
             window_hours,
-            duplicates: duplicates(id, &at, radius_m, near),
+            duplicates: candidates,
         }))
     })
     .await
+}
+
+/// Gives each candidate the first photo of its report, so the operator can compare pictures.
+/// A candidate whose document does not load keeps no photo rather than failing the list.
+fn add_first_photos(
+    state: &AppState,
+    candidates: &mut [DuplicateCandidate],
+) -> Result<(), ApiError> {
+    for candidate in candidates.iter_mut() {
+        let first = match load_case(state, candidate.case.id) {
+            Ok(case) => case.report.photos.into_iter().next(),
+            Err(e) => {
+                tracing::warn!(case = %candidate.case.id, error = %e, "candidate not readable");
+                None
+            }
+        };
+        if let Some(photo) = first {
+            candidate.photo = arrivals(state.storage(), &[photo])?.pop();
+        }
+    }
+    Ok(())
 }
 
 /// `GET /api/v1/supervision`: 督办 cases still open (centre roles).

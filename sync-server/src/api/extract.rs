@@ -1,12 +1,12 @@
 //! Request extractors whose rejections are JSON errors: JSON bodies, query and path
-//! parameters, and the content type of binary sync bodies.
+//! parameters, the content type of binary sync bodies, and the pending counts a device reports.
 
 use crate::error::ApiError;
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
-use cgt_shared::wire;
+use cgt_shared::wire::{self, PENDING_HEADER, PendingCounts};
 
 /// A JSON request body; malformed or oversized bodies answer 400/413/415/422 as JSON.
 #[derive(FromRequest)]
@@ -41,4 +41,18 @@ pub fn require_sync_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
             ),
         ))
     }
+}
+
+/// The counts of the optional `cgt-pending` header; a header that is present but not valid
+/// answers 400 naming what is wrong with it.
+pub fn pending_counts(headers: &HeaderMap) -> Result<Option<PendingCounts>, ApiError> {
+    let Some(value) = headers.get(PENDING_HEADER) else {
+        return Ok(None);
+    };
+    let text = value.to_str().map_err(|_| {
+        ApiError::bad_request(format!("{PENDING_HEADER} 不是文本 (header is not ASCII)"))
+    })?;
+    PendingCounts::parse_header(text)
+        .map(Some)
+        .map_err(|e| ApiError::bad_request(format!("{PENDING_HEADER}: {e}")))
 }

@@ -5,6 +5,7 @@ mod auth;
 mod case_photos;
 mod case_view;
 mod cases;
+mod conflicts;
 mod console;
 mod docs;
 mod evaluation;
@@ -12,10 +13,13 @@ mod extract;
 mod intake;
 mod limit;
 mod open311;
+mod open311_xml;
 mod photos;
 mod reference;
+mod reference_admin;
 mod sync;
 mod tracks;
+mod users;
 mod vehicles;
 
 use crate::error::ApiError;
@@ -47,6 +51,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/cases", get(cases::queue).post(cases::create))
         .route("/api/v1/cases/{id}", get(cases::detail))
         .route("/api/v1/cases/{id}/suggestions", get(cases::suggestions))
+        .route("/api/v1/cases/{id}/conflict", get(conflicts::view))
         .route("/api/v1/cases/{id}/photos", post(case_photos::attach))
         .route("/api/v1/departments", get(case_photos::departments))
         .route("/api/v1/cases/{id}/{action}", post(cases::action))
@@ -61,24 +66,16 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/admin/api-keys", post(intake::create_key))
         .route("/api/v1/sensors/alarms", post(intake::sensor_alarm))
         .route("/api/v1/openapi.json", get(openapi))
-        .route("/open311/v2/services.json", get(open311::services))
-        .route("/open311/v2/services/{code}", get(open311::service))
-        .route(
-            "/open311/v2/requests.json",
-            get(open311::list).post(open311::create),
-        )
-        .route("/open311/v2/requests/{id}", get(open311::one))
-        .route(
-            "/open311/v2/requests/{id}/satisfaction",
-            post(open311::rate),
-        )
         .route(PUSH_PATH, post(sync::push))
         .route(PULL_PATH, post(sync::pull))
         .route(STATUS_PATH, post(sync::status))
         .route(reference::PATH, reference::route())
+        .merge(open311::routes())
         .merge(photos::routes())
         .merge(tracks::routes())
         .merge(vehicles::routes())
+        .merge(users::routes())
+        .merge(reference_admin::routes())
         .merge(console)
         .fallback(|| async { ApiError::not_found("接口不存在 (no such endpoint)") })
         .method_not_allowed_fallback(|| async {

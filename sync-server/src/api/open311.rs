@@ -1,4 +1,4 @@
-//! Open311 GeoReport v2 (JSON) for the public channel: services are our subcategories
+//! Open311 GeoReport v2 (JSON, and XML through `open311_xml`) for the public channel: services are our subcategories
 //! (`event-01-02` = 事件 01 02 暴露垃圾), requests are cases of source `public`. A new request
 //! enters the loop as a public complaint (受理 gives it a 核实 task); after 结案 the reporter's
 //! rating (`POST requests/{id}/satisfaction`, an extension) feeds 群众满意率. There is one
@@ -7,16 +7,18 @@
 use super::blocking;
 use super::extract::{PathParam, QueryParams};
 use super::intake::key_owner;
+use super::open311_xml::xml_format;
 use crate::caseflow::act::act;
 use crate::caseflow::create::{NewCase, create_case};
 use crate::clock;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::storage::{CaseFilter, CaseListRow, Contact};
-use axum::Json;
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use cgt_shared::caseflow::civil::{civil_from_days, parse_date};
 use cgt_shared::caseflow::{Action, Actor, Source};
 use cgt_shared::doc::workflow::Satisfaction;
@@ -38,6 +40,27 @@ fn error(status: StatusCode, description: impl Into<String>) -> Response {
 
 fn from_api(e: ApiError) -> Response {
     error(e.status, e.message)
+}
+
+/// A path segment without its `.json` / `.xml` format suffix.
+fn without_format(segment: &str) -> &str {
+    segment
+        .strip_suffix(".json")
+        .or_else(|| segment.strip_suffix(".xml"))
+        .unwrap_or(segment)
+}
+
+/// The Open311 routes, each in JSON and XML.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/open311/v2/services.json", get(services))
+        .route("/open311/v2/services.xml", get(services))
+        .route("/open311/v2/services/{code}", get(service))
+        .route("/open311/v2/requests.json", get(list).post(create))
+        .route("/open311/v2/requests.xml", get(list).post(create))
+        .route("/open311/v2/requests/{id}", get(one))
+        .route("/open311/v2/requests/{id}/satisfaction", post(rate))
+        .route_layer(axum::middleware::from_fn(xml_format))
 }
 
 fn service_code(kind: Kind, class: u8, subclass: u8) -> String {
@@ -105,7 +128,7 @@ pub async fn service(
     State(state): State<AppState>,
     PathParam(code): PathParam<String>,
 ) -> Response {
-    let code = code.trim_end_matches(".json");
+    let code = without_format(&code);
     match parse_service(code).and_then(|(k, c, s)| service_json(state.table(), k, c, s)) {
         Some(_) => Json(json!({ "service_code": code, "attributes": [] })).into_response(),
         None => error(
@@ -286,7 +309,7 @@ pub async fn list(
 
 /// `GET /open311/v2/requests/{id}.json`
 pub async fn one(State(state): State<AppState>, PathParam(id): PathParam<String>) -> Response {
-    let Ok(id) = id.trim_end_matches(".json").parse::<DocId>() else {
+    let Ok(id) = without_format(&id).parse::<DocId>() else {
         return error(StatusCode::NOT_FOUND, "no such service request");
     };
     let found = blocking(move || {

@@ -1,15 +1,18 @@
 //! `GET /api/v1/reference?since=<version>`: the reference data a field device keeps offline
 //! (category table, departments, its work grids with their unit grids and components), or what
-//! changed of it after the version it holds. Answered as gzip-compressed JSON.
+//! changed of it after the version it holds. Answered as gzip-compressed JSON. The device's
+//! `cgt-pending` header, if any, is recorded as its latest report of what it holds to send.
 
 use super::blocking;
-use super::extract::QueryParams;
+use super::extract::{QueryParams, pending_counts};
 use crate::auth::DeviceSession;
+use crate::clock;
 use crate::error::ApiError;
 use crate::reference::ReferenceAnswer;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::routing::{MethodRouter, get};
 use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
@@ -33,10 +36,20 @@ async fn reference(
     State(state): State<AppState>,
     device: DeviceSession,
     QueryParams(query): QueryParams<ReferenceQuery>,
+    headers: HeaderMap,
 ) -> Result<Json<ReferenceAnswer>, ApiError> {
+    // A device updates its reference data at the end of every sync: what it still holds to
+    // send then is what the sync left.
+    let pending = pending_counts(&headers)?;
     let storage = state.storage().clone();
-    let user = device.session.user;
-    let answer = blocking(move || Ok(storage.reference_answer(user, query.since)?)).await?;
+    let (user, id) = (device.session.user, device.device);
+    let answer = blocking(move || {
+        if let Some(counts) = pending {
+            storage.record_pending(id, counts, clock::now())?;
+        }
+        Ok(storage.reference_answer(user, query.since)?)
+    })
+    .await?;
     tracing::debug!(
         version = answer.version,
         full = answer.full,

@@ -2,7 +2,7 @@
 //! status. Bodies are binary wire messages; CPU and database work runs on the blocking pool.
 
 use super::blocking;
-use super::extract::{QueryParams, require_sync_content_type};
+use super::extract::{QueryParams, pending_counts, require_sync_content_type};
 use crate::auth::DeviceSession;
 use crate::clock;
 use crate::error::ApiError;
@@ -132,7 +132,8 @@ pub async fn push(
 ) -> Result<Response, ApiError> {
     let max_body = state.settings().max_body_bytes;
     let checks = caller.and_then(|c| query.map(|QueryParams(q)| (c, q)));
-    let ((caller, query), body) = admit(checks, &headers, body, max_body).await?;
+    let checks = checks.and_then(|t| pending_counts(&headers).map(|p| (t, p)));
+    let (((caller, query), pending), body) = admit(checks, &headers, body, max_body).await?;
     record_caller(&caller);
     let limits = wire_limits(max_body);
     let mut reader = FrameReader::new(limits.max_message);
@@ -176,8 +177,9 @@ pub async fn push(
     let storage = state.storage().clone();
     let (user, device) = (caller.writer.user, caller.device);
     blocking(move || {
-        if frames == 0 {
-            storage.touch_device(device, clock::now())?;
+        // A push with frames already recorded the sync with its documents.
+        if frames == 0 || pending.is_some() {
+            storage.record_sync(device, clock::now(), pending)?;
         }
         let (rows, cursor) = storage.feed(user, query.since)?;
         Ok(sync_response(&PushResponse {

@@ -1,6 +1,7 @@
 //! Authentication: password hashes, bearer tokens, device registration, session checks and
 //! the axum extractors handlers use to get the caller.
 
+pub mod account;
 pub mod device_choice;
 mod extract;
 pub mod password;

@@ -24,6 +24,11 @@ pub enum ActError {
     NotFound,
     #[error(transparent)]
     Refused(#[from] WorkflowError),
+    /// The device's action of a conflict cannot apply even with the centre's steps set aside.
+    #[error("无法采纳设备操作: {0}")]
+    CannotAdopt(WorkflowError),
+    #[error("该冲突没有可采纳的设备操作 (the conflict names no device action to adopt)")]
+    NothingToAdopt,
     #[error("备注过长 (note longer than {MAX_NOTE_CHARS} characters)")]
     NoteTooLong,
     #[error("案件文档无法读取 ({0})")]
@@ -32,19 +37,25 @@ pub enum ActError {
     Storage(#[from] StorageError),
 }
 
+/// A case as loaded for an action: document, stored row, report and history.
+pub(crate) struct LoadedCase {
+    pub doc: AutoCommit,
+    pub stored: crate::storage::StoredDoc,
+    pub report: cgt_shared::Report,
+    pub events: Vec<WorkflowEvent>,
+}
+
+impl LoadedCase {
+    pub fn facts(&self) -> CaseFacts {
+        CaseFacts {
+            reporter: self.report.reporter,
+            self_handled: self.report.self_handled,
+        }
+    }
+}
+
 /// Loads a case document and its report and history.
-pub(crate) fn load_case(
-    state: &AppState,
-    id: DocId,
-) -> Result<
-    (
-        AutoCommit,
-        crate::storage::StoredDoc,
-        cgt_shared::Report,
-        Vec<WorkflowEvent>,
-    ),
-    ActError,
-> {
+pub(crate) fn load_case(state: &AppState, id: DocId) -> Result<LoadedCase, ActError> {
     let row = state
         .storage()
         .read(|c| load_doc(c, id, cgt_shared::UserId(uuid::Uuid::nil())))?
@@ -52,7 +63,12 @@ pub(crate) fn load_case(
     let doc = AutoCommit::load(&row.doc.bytes).map_err(|e| ActError::Unreadable(e.to_string()))?;
     let report = read_report(&doc, id).map_err(|e| ActError::Unreadable(e.to_string()))?;
     let events = read_events(&doc).map_err(|e| ActError::Unreadable(e.to_string()))?;
-    Ok((doc, row.doc, report, events))
+    Ok(LoadedCase {
+        doc,
+        stored: row.doc,
+        report,
+        events,
+    })
 }
 
 /// Takes `action` on case `id` as `actor`; returns the new summary. Blocking.
@@ -64,33 +80,22 @@ pub fn act(
     note: &str,
     now: Timestamp,
 ) -> Result<CaseRow, ActError> {
-    let note = note.trim();
-    if note.chars().count() > MAX_NOTE_CHARS {
-        return Err(ActError::NoteTooLong);
-    }
+    let note = checked_note(note)?;
     let _locked = state.locks().lock_all([id]);
-    let (mut doc, stored, report, mut events) = load_case(state, id)?;
-    let facts = CaseFacts {
-        reporter: report.reporter,
-        self_handled: report.self_handled,
-    };
-    let drafts = decide(&CaseState::fold(&events), &facts, &actor, action)?;
+    let case = load_case(state, id)?;
+    let drafts = decide(
+        &CaseState::fold(&case.events),
+        &case.facts(),
+        &actor,
+        action,
+    )?;
     let reason = match action {
         Action::Reject { reason } | Action::Return { reason } => reason.trim(),
         _ => note,
     };
-    doc.set_actor(state.storage().server_actor().clone());
-    let mut grants = Vec::new();
-    let mut department = None;
-    for draft in drafts {
-        match draft.kind {
-            EventKind::VerifyAssigned | EventKind::CheckAssigned => {
-                grants.extend(draft.data.assignee)
-            }
-            EventKind::Dispatched => department = draft.data.department,
-            _ => {}
-        }
-        let event = WorkflowEvent {
+    let events = drafts
+        .into_iter()
+        .map(|draft| WorkflowEvent {
             kind: draft.kind,
             at: now,
             user: Some(actor.user),
@@ -98,7 +103,46 @@ pub fn act(
             note: reason.to_string(),
             command: None,
             data: draft.data,
-        };
+        })
+        .collect();
+    record(state, id, case, events, now)
+}
+
+/// The note of an action, trimmed, or an error when it is too long.
+pub(crate) fn checked_note(note: &str) -> Result<&str, ActError> {
+    let note = note.trim();
+    if note.chars().count() > MAX_NOTE_CHARS {
+        return Err(ActError::NoteTooLong);
+    }
+    Ok(note)
+}
+
+/// Appends `new` events to the case as the server and stores document, summary and task
+/// grants in one write. The caller holds the case's lock.
+pub(crate) fn record(
+    state: &AppState,
+    id: DocId,
+    case: LoadedCase,
+    new: Vec<WorkflowEvent>,
+    now: Timestamp,
+) -> Result<CaseRow, ActError> {
+    let LoadedCase {
+        mut doc,
+        stored,
+        report,
+        mut events,
+    } = case;
+    doc.set_actor(state.storage().server_actor().clone());
+    let mut grants = Vec::new();
+    let mut department = None;
+    for event in new {
+        match event.kind {
+            EventKind::VerifyAssigned | EventKind::CheckAssigned => {
+                grants.extend(event.data.assignee)
+            }
+            EventKind::Dispatched => department = event.data.department,
+            _ => {}
+        }
         append_event(&mut doc, &event).map_err(|e| ActError::Unreadable(e.to_string()))?;
         events.push(event);
     }

@@ -2,6 +2,7 @@
 //! 匹配派遣 (which department handles a category in an area) and 智能比对 (earlier cases of the
 //! same subcategory within the category's radius and time window, nearest first). Pure.
 
+use crate::photos::PhotoArrival;
 use crate::storage::CaseListRow;
 use cgt_shared::{DocId, Kind, Position};
 use serde::{Deserialize, Serialize};
@@ -77,10 +78,13 @@ pub fn duplicate_window(kind: Kind, class: u8, subclass: u8) -> (f64, i64) {
         })
 }
 
-/// A possible duplicate with its distance.
+/// A possible duplicate with its distance and, once the caller looked it up, the first photo
+/// of its report (served by `GET /api/v1/photos/{sha256}/thumb` once it has arrived).
 #[derive(Clone, Debug, Serialize)]
 pub struct DuplicateCandidate {
     pub distance_m: f64,
+    pub status_label: &'static str,
+    pub photo: Option<PhotoArrival>,
     #[serde(flatten)]
     pub case: CaseListRow,
 }
@@ -97,6 +101,8 @@ pub fn duplicates(
         .filter(|r| r.id != id)
         .map(|case| DuplicateCandidate {
             distance_m: at.distance_m(&Position::new(case.lat, case.lon, 0.0)),
+            status_label: case.status.label(),
+            photo: None,
             case,
         })
         .filter(|c| c.distance_m <= radius_m)

@@ -3,9 +3,10 @@
 //! component taken out of service is retired.
 
 use super::version;
-use crate::storage::{Storage, StorageError};
+use crate::storage::{Storage, StorageError, in_service, is_active_inspector};
 use cgt_shared::geo::PositionError;
-use cgt_shared::{ComponentId, GridCode, Position};
+use cgt_shared::geometry::{Point, contains};
+use cgt_shared::{ComponentId, GridCode, Position, UserId};
 use rusqlite::{Connection, OptionalExtension};
 use thiserror::Error;
 
@@ -20,14 +21,32 @@ pub struct ComponentChange {
     pub maintainer_department: Option<i64>,
 }
 
+/// Whether an edit adds a new component, changes a known one, or does either (a re-survey).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Intent {
+    Add,
+    Change,
+    AddOrChange,
+}
+
 #[derive(Debug, Error)]
 pub enum EditError {
     #[error("部件位置无效: {0}")]
     Position(#[from] PositionError),
     #[error("单元网格 {0} 不存在或已停用")]
     UnknownUnitGrid(GridCode),
+    #[error("部件位置不在单元网格 {0} 内 (position outside the unit grid)")]
+    OutsideUnitGrid(GridCode),
     #[error("部门 {0} 不存在或已停用")]
     UnknownDepartment(i64),
+    #[error("部件 {0} 已存在,请修改该部件 (component exists)")]
+    ComponentExists(ComponentId),
+    #[error("部件 {0} 不存在 (no such component)")]
+    UnknownComponent(ComponentId),
+    #[error("工作网格 {0} 不存在或已停用")]
+    UnknownWorkGrid(GridCode),
+    #[error("用户 {0} 不是在用的监督员 (not an active inspector)")]
+    NotAnInspector(UserId),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -36,18 +55,21 @@ impl Storage {
     /// Adds or changes a component, bringing a retired one back into service. Returns the new
     /// reference version.
     pub fn put_component(&self, change: ComponentChange) -> Result<u64, EditError> {
+        self.edit_component(change, Intent::AddOrChange)
+    }
+
+    /// Adds or changes a component as `intent` allows; a changed one that was retired comes
+    /// back into service. The position must lie in the unit grid (its edge included). Returns
+    /// the new reference version.
+    pub fn edit_component(
+        &self,
+        change: ComponentChange,
+        intent: Intent,
+    ) -> Result<u64, EditError> {
         Position::new(change.lat, change.lon, 0.0).validate()?;
         self.write(move |c| {
-            if !in_service(c, "unit_grids", "code", change.unit_grid.as_str())? {
-                return Ok(Err(EditError::UnknownUnitGrid(change.unit_grid)));
-            }
-            for department in [change.owner_department, change.maintainer_department]
-                .into_iter()
-                .flatten()
-            {
-                if !in_service(c, "departments", "id", department)? {
-                    return Ok(Err(EditError::UnknownDepartment(department)));
-                }
+            if let Err(refused) = check_component(c, &change, intent)? {
+                return Ok(Err(refused));
             }
             let at = version::bump(c)?;
             c.prepare_cached(
@@ -88,20 +110,84 @@ impl Storage {
             Ok(Some(at))
         })
     }
+
+    /// Gives a work grid to an inspector (监督员), or to nobody. The old inspector's device
+    /// drops the grid with its next delta and the new one's downloads it. Returns the
+    /// reference version after the change (unchanged when the grid already had this inspector).
+    pub fn assign_work_grid(
+        &self,
+        code: GridCode,
+        inspector: Option<UserId>,
+    ) -> Result<u64, EditError> {
+        self.write(move |c| {
+            let current: Option<Option<Vec<u8>>> = c
+                .prepare_cached(
+                    "SELECT inspector_user FROM work_grids WHERE code = ?1 AND retired = 0",
+                )?
+                .query_row([code.as_str()], |r| r.get(0))
+                .optional()?;
+            let Some(current) = current else {
+                return Ok(Err(EditError::UnknownWorkGrid(code)));
+            };
+            if let Some(user) = inspector
+                && !is_active_inspector(c, user)?
+            {
+                return Ok(Err(EditError::NotAnInspector(user)));
+            }
+            let wanted = inspector.map(|u| u.as_bytes().to_vec());
+            if current == wanted {
+                return Ok(Ok(version::current(c)?));
+            }
+            let at = version::bump(c)?;
+            c.prepare_cached(
+                "UPDATE work_grids SET inspector_user = ?2, version = ?3 WHERE code = ?1",
+            )?
+            .execute((code.as_str(), wanted, version::to_sql(at)))?;
+            Ok(Ok(at))
+        })?
+    }
 }
 
-/// Whether `table` has a row in service whose `key` column is `value`.
-fn in_service(
+/// Why `change` may not be written, if it may not; nothing is written here.
+fn check_component(
     c: &Connection,
-    table: &str,
-    key: &str,
-    value: impl rusqlite::ToSql,
-) -> Result<bool, StorageError> {
-    let sql = format!("SELECT 1 FROM {table} WHERE {key} = ?1 AND retired = 0");
-    Ok(c.prepare_cached(&sql)?
-        .query_row([value], |_| Ok(()))
+    change: &ComponentChange,
+    intent: Intent,
+) -> Result<Result<(), EditError>, StorageError> {
+    let known = c
+        .prepare_cached("SELECT 1 FROM components WHERE id = ?1")?
+        .query_row([change.id.as_str()], |_| Ok(()))
         .optional()?
-        .is_some())
+        .is_some();
+    match (intent, known) {
+        (Intent::Add, true) => return Ok(Err(EditError::ComponentExists(change.id.clone()))),
+        (Intent::Change, false) => {
+            return Ok(Err(EditError::UnknownComponent(change.id.clone())));
+        }
+        _ => {}
+    }
+    let outline: Option<String> = c
+        .prepare_cached("SELECT polygon FROM unit_grids WHERE code = ?1 AND retired = 0")?
+        .query_row([change.unit_grid.as_str()], |r| r.get(0))
+        .optional()?;
+    let Some(outline) = outline else {
+        return Ok(Err(EditError::UnknownUnitGrid(change.unit_grid.clone())));
+    };
+    let ring: Vec<Point> = serde_json::from_str(&outline).map_err(|e| {
+        StorageError::Corrupt(format!("outline of unit grid {}: {e}", change.unit_grid))
+    })?;
+    if !contains(&ring, [change.lon, change.lat]) {
+        return Ok(Err(EditError::OutsideUnitGrid(change.unit_grid.clone())));
+    }
+    for department in [change.owner_department, change.maintainer_department]
+        .into_iter()
+        .flatten()
+    {
+        if !in_service(c, "departments", "id", department)? {
+            return Ok(Err(EditError::UnknownDepartment(department)));
+        }
+    }
+    Ok(Ok(()))
 }
 
 #[cfg(test)]
@@ -165,6 +251,7 @@ mod tests {
         let refusals = [
             change("320508001001002", 31.329, 1),
             change(GRID, 91.0, 1),
+            change(GRID, 31.3301, 1),
             change(GRID, 31.329, 99),
         ];
         for bad in refusals {
@@ -186,5 +273,76 @@ mod tests {
                 storage.write(move |c| Ok(c.execute(&format!("DELETE FROM {table}"), [])?));
             assert!(deleted.is_err(), "{table}");
         }
+    }
+
+    #[test]
+    fn adding_and_changing_are_told_apart() {
+        let (_dir, storage) = storage_with_one_grid();
+        let edit = |lat, intent| storage.edit_component(change(GRID, lat, 1), intent);
+        assert!(matches!(
+            edit(31.329, Intent::Change),
+            Err(EditError::UnknownComponent(_))
+        ));
+        assert_eq!(edit(31.329, Intent::Add).unwrap(), 2);
+        assert!(matches!(
+            edit(31.329, Intent::Add),
+            Err(EditError::ComponentExists(_))
+        ));
+        // On the grid's northern edge counts as in it.
+        assert_eq!(edit(31.33, Intent::Change).unwrap(), 3);
+        assert!(matches!(
+            edit(31.3301, Intent::Change),
+            Err(EditError::OutsideUnitGrid(_))
+        ));
+        let id: ComponentId = "3205080101000001".parse().unwrap();
+        storage.retire_component(id).unwrap();
+        assert!(matches!(
+            edit(31.329, Intent::Add),
+            Err(EditError::ComponentExists(_))
+        ));
+        assert_eq!(edit(31.329, Intent::Change).unwrap(), 5);
+    }
+
+    #[test]
+    fn a_work_grid_goes_to_active_inspectors_only() {
+        let (_dir, storage) = storage_with_one_grid();
+        let person = |username: &str, role| {
+            let id = UserId::new();
+            storage
+                .create_user(crate::storage::NewUser {
+                    id,
+                    username: username.into(),
+                    display_name: username.into(),
+                    password_hash: "!".into(),
+                    roles: vec![role],
+                    department_id: None,
+                    created_at: cgt_shared::Timestamp(0),
+                })
+                .unwrap();
+            id
+        };
+        let inspector = person("inspector01", cgt_shared::Role::Inspector);
+        let operator = person("operator1", cgt_shared::Role::Operator);
+        let grid: GridCode = "320508001001901".parse().unwrap();
+        let assign = |user| storage.assign_work_grid(grid.clone(), user);
+        assert_eq!(assign(Some(inspector)).unwrap(), 2);
+        assert_eq!(
+            assign(Some(inspector)).unwrap(),
+            2,
+            "no change, no new version"
+        );
+        assert!(matches!(
+            assign(Some(operator)),
+            Err(EditError::NotAnInspector(_))
+        ));
+        assert!(matches!(
+            assign(Some(UserId::new())),
+            Err(EditError::NotAnInspector(_))
+        ));
+        assert!(matches!(
+            storage.assign_work_grid("320508001001902".parse().unwrap(), None),
+            Err(EditError::UnknownWorkGrid(_))
+        ));
+        assert_eq!(assign(None).unwrap(), 3);
     }
 }

@@ -1,19 +1,25 @@
 //! Reference data for field devices (principle 10: it flows one way, server to device): the
 //! global reference version, the history of the category table, the snapshot or delta one
-//! caller needs for its work grids, and the edits that move the version on.
+//! caller needs for its work grids, the admin's listings, and the edits that move the version
+//! on (components, and which inspector patrols a work grid).
 //!
 //! Devices ask with the version they hold and get the rows changed after it; rows are never
 //! deleted, so a delta names what to drop. The functions here open the database under a data
 //! directory, for tools and tests; the server itself goes through its `Storage`.
 
 mod answer;
+mod catalog;
 mod categories;
 mod edit;
 mod query;
 mod version;
 
 pub use answer::{Component, Department, ReferenceAnswer, Retired, UnitGrid, WorkGrid};
-pub use edit::{ComponentChange, EditError};
+pub use catalog::{
+    ComponentFilter, ComponentListing, ComponentPage, DepartmentListing, Inspector,
+    UnitGridListing, WorkGridListing,
+};
+pub use edit::{ComponentChange, EditError, Intent};
 
 use crate::settings::Settings;
 use crate::storage::Storage;

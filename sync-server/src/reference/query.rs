@@ -103,22 +103,12 @@ fn read(
     let components = rows(
         c,
         &format!(
-            "{AREA} SELECT c.id, c.lon, c.lat, c.unit_grid, c.owner_department,
-                    c.maintainer_department
+            "{AREA} SELECT {COMPONENT_COLUMNS}
              FROM components c JOIN area a ON c.unit_grid = a.code
              WHERE c.retired = 0 AND (c.version > :since OR a.fresh) ORDER BY c.id"
         ),
         area,
-        |r| {
-            Ok(Component {
-                id: code(r, 0)?,
-                lon: r.get(1)?,
-                lat: r.get(2)?,
-                unit_grid: code(r, 3)?,
-                owner: r.get(4)?,
-                maintainer: r.get(5)?,
-            })
-        },
+        component,
     )?;
     let retired = if full {
         Retired::default()
@@ -192,7 +182,22 @@ fn snapshot_rows(c: &Connection, user: UserId) -> Result<usize, StorageError> {
     Ok(usize::try_from(count).unwrap_or(usize::MAX))
 }
 
-fn rows<T>(
+/// The columns [`component`] reads, first in a select from `components c`.
+pub(super) const COMPONENT_COLUMNS: &str =
+    "c.id, c.lon, c.lat, c.unit_grid, c.owner_department, c.maintainer_department";
+
+pub(super) fn component(r: &Row) -> rusqlite::Result<Component> {
+    Ok(Component {
+        id: code(r, 0)?,
+        lon: r.get(1)?,
+        lat: r.get(2)?,
+        unit_grid: code(r, 3)?,
+        owner: r.get(4)?,
+        maintainer: r.get(5)?,
+    })
+}
+
+pub(super) fn rows<T>(
     c: &Connection,
     sql: &str,
     params: impl rusqlite::Params,
@@ -204,7 +209,7 @@ fn rows<T>(
 }
 
 /// A code column (grid code, component id) parsed into its type.
-fn code<T>(r: &Row, index: usize) -> rusqlite::Result<T>
+pub(super) fn code<T>(r: &Row, index: usize) -> rusqlite::Result<T>
 where
     T: std::str::FromStr,
     T::Err: std::error::Error + Send + Sync + 'static,

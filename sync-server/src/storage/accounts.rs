@@ -1,6 +1,7 @@
 //! Users, field devices and login sessions.
 
 use super::codec::{roles_from_text, roles_to_text, uuid_from};
+use super::device_pending::{DevicePending, PENDING_COLUMNS, pending_from_row};
 use super::{Storage, StorageError};
 use crate::auth::device_choice::{DeviceChoice, FoundDevice, choose_device};
 use cgt_shared::{DeviceId, Role, Timestamp, UserId};
@@ -49,6 +50,8 @@ pub struct DeviceRecord {
     pub registered_at: Timestamp,
     pub last_sync_at: Option<Timestamp>,
     pub revoked_at: Option<Timestamp>,
+    /// What the device last reported it holds to send; `None` if it never reported.
+    pub pending: Option<DevicePending>,
 }
 
 /// What a successful password check writes: the session, and for a field login the device.
@@ -96,10 +99,6 @@ fn opt_id(bytes: Option<Vec<u8>>) -> Result<Option<uuid::Uuid>, StorageError> {
 }
 
 impl Storage {
-    pub fn insert_user(&self, user: NewUser) -> Result<(), StorageError> {
-        self.write(move |c| insert_user(c, &user))
-    }
-
     pub fn user_count(&self) -> Result<u64, StorageError> {
         self.read(|c| Ok(c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?))
     }
@@ -176,7 +175,8 @@ impl Storage {
     pub fn devices(&self) -> Result<Vec<DeviceRecord>, StorageError> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(&format!(
-                "{DEVICE_SELECT} ORDER BY d.registered_at DESC, d.id"
+                "{} ORDER BY d.registered_at DESC, d.id",
+                device_select()
             ))?;
             let mut rows = stmt.query([])?;
             let mut out = Vec::new();
@@ -199,15 +199,10 @@ impl Storage {
                 "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
                 (id.as_bytes(), now.millis()),
             )?;
-            let mut stmt = c.prepare_cached(&format!("{DEVICE_SELECT} WHERE d.id = ?1"))?;
+            let mut stmt = c.prepare_cached(&format!("{} WHERE d.id = ?1", device_select()))?;
             let mut rows = stmt.query([id.as_bytes()])?;
             rows.next()?.map(device_from_row).transpose()
         })
-    }
-
-    /// Records that a device synced.
-    pub fn touch_device(&self, id: DeviceId, now: Timestamp) -> Result<(), StorageError> {
-        self.write(move |c| touch_device(c, id, now))
     }
 }
 
@@ -292,8 +287,13 @@ fn register_device(
     }
 }
 
-const DEVICE_SELECT: &str = "SELECT d.id, d.user_id, u.username, d.name, d.app_version, \
-     d.registered_at, d.last_sync_at, d.revoked_at FROM devices d JOIN users u ON u.id = d.user_id";
+fn device_select() -> String {
+    format!(
+        "SELECT d.id, d.user_id, u.username, d.name, d.app_version, d.registered_at, \
+         d.last_sync_at, d.revoked_at, {PENDING_COLUMNS} FROM devices d \
+         JOIN users u ON u.id = d.user_id LEFT JOIN device_pending p ON p.device_id = d.id"
+    )
+}
 
 fn device_from_row(row: &Row<'_>) -> Result<DeviceRecord, StorageError> {
     Ok(DeviceRecord {
@@ -305,5 +305,6 @@ fn device_from_row(row: &Row<'_>) -> Result<DeviceRecord, StorageError> {
         registered_at: Timestamp(row.get(5)?),
         last_sync_at: row.get::<_, Option<i64>>(6)?.map(Timestamp),
         revoked_at: row.get::<_, Option<i64>>(7)?.map(Timestamp),
+        pending: pending_from_row(row, 8)?,
     })
 }

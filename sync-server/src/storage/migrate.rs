@@ -48,6 +48,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "vehicles",
         include_str!("../../migrations/0011_vehicles.sql"),
     ),
+    (
+        12,
+        "device_pending",
+        include_str!("../../migrations/0012_device_pending.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded in `schema_migrations`, in list order, all in one
@@ -124,6 +129,7 @@ mod tests {
             "category_tables",
             "components",
             "departments",
+            "device_pending",
             "devices",
             "doc_readers",
             "docs",

@@ -9,11 +9,13 @@
 pub mod accounts;
 mod cases;
 mod codec;
+pub mod device_pending;
 mod docs;
 mod intake;
 mod migrate;
 mod reference;
 mod stats;
+mod users;
 mod writer;
 
 pub use accounts::{DeviceLogin, DeviceRecord, LoginOutcome, LoginRecord, NewUser, SessionRecord};
@@ -23,8 +25,11 @@ pub(crate) use docs::store_doc;
 pub use docs::{DocWrite, FeedRow, RefusalRecord, StoredDoc, load_doc};
 pub(crate) use intake::insert_contact;
 pub use intake::{ApiKeyOwner, Contact};
+pub(crate) use reference::in_service;
 pub use reference::{CitySeed, CitySummary, ComponentRow, DepartmentRow, UnitGridRow, WorkGridRow};
 pub use stats::Stats;
+pub(crate) use users::is_active_inspector;
+pub use users::{UserChange, UserListing};
 
 use automerge::ActorId;
 use rusqlite::{Connection, OptionalExtension};
@@ -60,6 +65,8 @@ pub enum StorageError {
     Corrupt(String),
     #[error("用户名已存在: {0}")]
     UsernameTaken(String),
+    #[error("部门 {0} 不存在或已停用 (unknown department)")]
+    UnknownDepartment(i64),
     #[error("数据库写入未完成 (write aborted: the writer stopped or its transaction failed)")]
     WriterGone,
     #[error("提交失败 (commit failed: {0})")]

@@ -3,7 +3,7 @@
 use super::accounts::{NewUser, insert_user};
 use super::{Storage, StorageError};
 use cgt_shared::{ComponentId, GridCode, UserId};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DepartmentRow {
@@ -149,4 +149,18 @@ fn summary(c: &Connection) -> Result<CitySummary, StorageError> {
         unit_grids: count("unit_grids")?,
         components: count("components")?,
     })
+}
+
+/// Whether `table` has a row in service (not retired) whose `key` column is `value`.
+pub(crate) fn in_service(
+    c: &Connection,
+    table: &str,
+    key: &str,
+    value: impl rusqlite::ToSql,
+) -> Result<bool, StorageError> {
+    let sql = format!("SELECT 1 FROM {table} WHERE {key} = ?1 AND retired = 0");
+    Ok(c.prepare_cached(&sql)?
+        .query_row([value], |_| Ok(()))
+        .optional()?
+        .is_some())
 }

@@ -18,6 +18,7 @@ mod upload;
 mod wire;
 
 pub use model::{PendingPhoto, PhotoState, SyncProgress};
+pub(crate) use queue::totals as queue_totals;
 
 use files::PhotoFolder;
 use std::path::Path;

@@ -85,6 +85,19 @@ pub(crate) fn count_waiting(conn: &Connection) -> Result<usize, ClientError> {
     Ok(usize::try_from(n).unwrap_or(0))
 }
 
+/// Photos the server has not confirmed, their bytes still to send, and how many of them failed.
+pub(crate) fn totals(conn: &Connection) -> Result<(u64, u64, u64), ClientError> {
+    let (count, bytes, failed): (i64, i64, i64) = conn.query_row(
+        "SELECT count(*), coalesce(sum(max(size - uploaded_offset, 0)), 0),
+                coalesce(sum(state = 'failed'), 0)
+         FROM photo_queue WHERE state != 'uploaded'",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let unsigned = |n: i64| u64::try_from(n).unwrap_or(0);
+    Ok((unsigned(count), unsigned(bytes), unsigned(failed)))
+}
+
 /// The server confirmed holding the first `offset` bytes.
 pub(crate) fn set_offset(conn: &Connection, sha256: &str, offset: u64) -> Result<(), ClientError> {
     conn.execute(

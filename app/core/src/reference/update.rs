@@ -8,6 +8,7 @@ use crate::client::Client;
 use crate::error::ClientError;
 use crate::http::{Reply, network_error};
 use cgt_shared::UserId;
+use cgt_shared::wire::{PENDING_HEADER, PendingCounts};
 use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING};
 use std::io::Read;
 
@@ -57,7 +58,9 @@ impl Client {
     ) -> Result<ReferenceUpdate, ClientError> {
         let store = &self.inner.store;
         let since = store.read(|conn| store::version_for(conn, user))?;
-        let (answer, bytes_received) = fetch(&self.inner.http, server_url, token, since).await?;
+        let pending = self.pending_counts()?;
+        let (answer, bytes_received) =
+            fetch(&self.inner.http, server_url, token, since, &pending).await?;
         let now = self.inner.clock.now();
         store.write(|tx| {
             let held = store::version_for(tx, user)?;
@@ -80,17 +83,20 @@ impl Client {
     }
 }
 
-/// GETs the answer after `since`; returns it with the body bytes as received.
+/// GETs the answer after `since`, reporting what the device still holds to send (at the end of
+/// a sync: what the sync left); returns it with the body bytes as received.
 async fn fetch(
     http: &reqwest::Client,
     server_url: &str,
     token: &str,
     since: u64,
+    pending: &PendingCounts,
 ) -> Result<(Answer, u64), ClientError> {
     let response = http
         .get(format!("{server_url}{REFERENCE_PATH}?since={since}"))
         .bearer_auth(token)
         .header(ACCEPT_ENCODING, "gzip")
+        .header(PENDING_HEADER, pending.to_header())
         .send()
         .await
         .map_err(network_error)?;

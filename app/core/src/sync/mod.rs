@@ -1,8 +1,10 @@
 //! Sync with the server: resume a push whose answer was lost, push every unacknowledged
-//! document in one request, pull what the feed says the device lacks, then move the cursor, then
-//! send the queued photos of stored reports (`crate::photos`: 1 start + 1 per chunk each, a
-//! photo's failure does not fail the sync), then the track segments not yet confirmed
-//! (`crate::track`: 1 per shift start or end, 1 per segment); after that, one GET brings the reference data up to date (its failure does not fail the sync).
+//! document in one request (reporting what the device holds to send, [`crate::pending`]), pull
+//! what the feed says the device lacks, then move the cursor, then send the queued photos of
+//! stored reports (`crate::photos`: 1 start + 1 per chunk each, a photo's failure does not fail
+//! the sync), then the track segments not yet confirmed (`crate::track`: 1 per shift start or
+//! end, 1 per segment); after that, one GET brings the reference data up to date (its failure
+//! does not fail the sync) and reports what the sync left to send.
 //!
 //! Round trips: 1 push (+1 per further 24 MiB of stored changes), +1 pull if the feed lists anything the device lacks (+1 per further
 //! ~6 MB the server holds back to keep its answers small), +1 status after an interrupted push,
@@ -24,9 +26,10 @@ use cgt_shared::DocId;
 use cgt_shared::doc::device_actor;
 use cgt_shared::plan::{self, DEFAULT_FRAME_BYTES};
 use cgt_shared::wire::{
-    self, CONTENT_TYPE, DocOutcome, Limits, PULL_PATH, PUSH_PATH, PullRequest, PullResponse,
-    PushResponse, STATUS_PATH, StatusRequest, StatusResponse, Want,
+    self, CONTENT_TYPE, DocOutcome, Limits, PENDING_HEADER, PULL_PATH, PUSH_PATH, PullRequest,
+    PullResponse, PushResponse, STATUS_PATH, StatusRequest, StatusResponse, Want,
 };
+use reqwest::Method;
 use std::collections::{HashMap, HashSet};
 
 /// zstd level of push frames and requests. Measured on 256 KB frames of realistic reports
@@ -183,8 +186,12 @@ impl Client {
         store.write(|tx| docs::set_in_doubt(tx, &push.sent))?;
         let body = outgoing::body(&push.frames, ZSTD_LEVEL);
         let path = format!("{PUSH_PATH}?since={cursor}");
+        let pending = [(PENDING_HEADER, self.pending_counts()?.to_header())];
         let delivered = http.meter.round_trips;
-        let reply = match http.post(&path, CONTENT_TYPE, body).await {
+        let reply = match http
+            .send(Method::POST, &path, CONTENT_TYPE, &pending, body)
+            .await
+        {
             Err(e) if http.meter.round_trips == delivered => {
                 store.write(|tx| docs::clear_in_doubt(tx))?;
                 return Err(e);

@@ -15,3 +15,4 @@ mod tests;
 mod upload;
 
 pub use model::{PatrolSummary, Recorded, RecordingReport, Shift, TrackSettings};
+pub(crate) use store::segment_totals;

@@ -187,6 +187,20 @@ pub fn set_sent(
     Ok(())
 }
 
+/// Segments of every shift with points the server has not confirmed, and segments it refused.
+pub fn segment_totals(c: &Connection) -> Result<(u64, u64), ClientError> {
+    let (unsent, refused): (i64, i64) = c.query_row(
+        "SELECT coalesce(sum(sent_points < points), 0), coalesce(sum(error IS NOT NULL), 0)
+         FROM track_segments",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok((
+        u64::try_from(unsent).unwrap_or(0),
+        u64::try_from(refused).unwrap_or(0),
+    ))
+}
+
 /// Segments of a shift, those not yet confirmed, and the last upload error.
 pub fn segment_counts(
     c: &Connection,

@@ -1,0 +1,377 @@
+//! Reference data for the admin (系统管理员 only): departments, the category table, work and
+//! unit grids with their counts, components a page at a time; adding, changing and retiring a
+//! component and giving a work grid to an inspector. Every edit goes through the versioned
+//! edits of `crate::reference`, so devices get it with their next reference delta.
+
+use super::blocking;
+use super::extract::{JsonBody, PathParam, QueryParams};
+use crate::auth::Session;
+use crate::error::ApiError;
+use crate::reference::{
+    ComponentChange, ComponentFilter, ComponentListing, ComponentPage, DepartmentListing,
+    EditError, Intent, UnitGridListing, WorkGridListing,
+};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use cgt_shared::{CategoryTable, ComponentId, GridCode, Kind, Role, UserId};
+use serde::{Deserialize, Serialize};
+
+const DEFAULT_PAGE: u32 = 50;
+const MAX_PAGE: u32 = 200;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/admin/departments", get(departments))
+        .route("/api/v1/admin/categories", get(categories))
+        .route("/api/v1/admin/work-grids", get(work_grids))
+        .route(
+            "/api/v1/admin/work-grids/{code}/inspector",
+            put(assign_inspector),
+        )
+        .route("/api/v1/admin/unit-grids", get(unit_grids))
+        .route(
+            "/api/v1/admin/components",
+            get(components).post(add_component),
+        )
+        .route("/api/v1/admin/components/{id}", put(change_component))
+        .route(
+            "/api/v1/admin/components/{id}/retire",
+            post(retire_component),
+        )
+}
+
+fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+}
+
+impl From<EditError> for ApiError {
+    fn from(e: EditError) -> ApiError {
+        let status = match &e {
+            EditError::Storage(_) => return ApiError::internal(e),
+            EditError::ComponentExists(_) => StatusCode::CONFLICT,
+            EditError::UnknownComponent(_) | EditError::UnknownWorkGrid(_) => StatusCode::NOT_FOUND,
+            EditError::Position(_)
+            | EditError::UnknownUnitGrid(_)
+            | EditError::OutsideUnitGrid(_)
+            | EditError::UnknownDepartment(_)
+            | EditError::NotAnInspector(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        ApiError::new(status, e.to_string())
+    }
+}
+
+/// `GET /api/v1/admin/departments`: with their staff and component counts.
+pub async fn departments(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Json<Vec<DepartmentListing>>, ApiError> {
+    session.require(Role::Admin)?;
+    let storage = state.storage().clone();
+    blocking(move || Ok(Json(storage.department_listing()?))).await
+}
+
+/// `GET /api/v1/admin/categories`: the category table the server serves to devices.
+pub async fn categories(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Json<CategoryTable>, ApiError> {
+    session.require(Role::Admin)?;
+    Ok(Json(state.table().clone()))
+}
+
+/// `GET /api/v1/admin/work-grids`: with their inspector and counts.
+pub async fn work_grids(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Json<Vec<WorkGridListing>>, ApiError> {
+    session.require(Role::Admin)?;
+    let storage = state.storage().clone();
+    blocking(move || Ok(Json(storage.work_grid_listing()?))).await
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    /// The inspector's user id, or `null` for nobody.
+    pub inspector: Option<UserId>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Edited<T> {
+    /// The reference version devices will be brought to.
+    pub version: u64,
+    #[serde(flatten)]
+    pub row: T,
+}
+
+/// `PUT /api/v1/admin/work-grids/{code}/inspector`: who patrols the work grid (工作网格).
+#[tracing::instrument(skip_all, fields(admin = %session.username, work_grid = %code))]
+pub async fn assign_inspector(
+    State(state): State<AppState>,
+    session: Session,
+    PathParam(code): PathParam<GridCode>,
+    JsonBody(body): JsonBody<Assignment>,
+) -> Result<Json<Edited<WorkGridListing>>, ApiError> {
+    session.require(Role::Admin)?;
+    let storage = state.storage().clone();
+    let (version, row) = blocking(move || {
+        let version = storage.assign_work_grid(code.clone(), body.inspector)?;
+        let row = storage
+            .work_grid_listing()?
+            .into_iter()
+            .find(|w| w.code == code);
+        Ok((version, row))
+    })
+    .await?;
+    let row = row.ok_or_else(|| ApiError::internal("assigned work grid vanished"))?;
+    tracing::info!(version, "work grid assigned");
+    Ok(Json(Edited { version, row }))
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct UnitGridQuery {
+    pub work_grid: Option<GridCode>,
+}
+
+/// `GET /api/v1/admin/unit-grids[?work_grid=]`.
+pub async fn unit_grids(
+    State(state): State<AppState>,
+    session: Session,
+    QueryParams(query): QueryParams<UnitGridQuery>,
+) -> Result<Json<Vec<UnitGridListing>>, ApiError> {
+    session.require(Role::Admin)?;
+    let storage = state.storage().clone();
+    blocking(move || Ok(Json(storage.unit_grid_listing(query.work_grid)?))).await
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct ComponentQuery {
+    /// The first digits of the component id (部件标识码).
+    #[serde(default)]
+    pub id: String,
+    /// The first digits of the unit grid code.
+    #[serde(default)]
+    pub unit_grid: String,
+    #[serde(default)]
+    pub offset: u32,
+    pub limit: Option<u32>,
+}
+
+/// A component as the console shows it: with its category.
+#[derive(Clone, Debug, Serialize)]
+pub struct ComponentItem {
+    #[serde(flatten)]
+    pub listing: ComponentListing,
+    pub class: u8,
+    pub subclass: u8,
+    /// e.g. `公用设施 / 上水井盖`; `未知类别` when the table lacks it.
+    pub category_label: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ComponentItems {
+    pub total: u64,
+    pub items: Vec<ComponentItem>,
+}
+
+fn item(listing: ComponentListing, table: &CategoryTable) -> ComponentItem {
+    let id = &listing.component.id;
+    let (class, subclass) = (id.class(), id.subclass());
+    let category_label = match (
+        table.class(Kind::Component, class),
+        table.subclass(Kind::Component, class, subclass),
+    ) {
+        (Ok(c), Ok(s)) => format!("{} / {}", c.name, s.name),
+        _ => "未知类别".to_string(),
+    };
+    ComponentItem {
+        listing,
+        class,
+        subclass,
+        category_label,
+    }
+}
+
+/// Digits only, at most `max` of them: the start of a code to search by.
+fn code_prefix(text: &str, max: usize, what: &str) -> Result<String, ApiError> {
+    let text = text.trim();
+    if text.len() <= max && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(text.to_string())
+    } else {
+        Err(ApiError::bad_request(format!(
+            "{what}须为不超过 {max} 位的数字 ({what} prefix must be up to {max} digits)"
+        )))
+    }
+}
+
+/// `GET /api/v1/admin/components?id=&unit_grid=&offset=&limit=`: components in service whose id
+/// and unit grid start with the given digits, by id.
+pub async fn components(
+    State(state): State<AppState>,
+    session: Session,
+    QueryParams(query): QueryParams<ComponentQuery>,
+) -> Result<Json<ComponentItems>, ApiError> {
+    session.require(Role::Admin)?;
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::bad_request(format!(
+            "limit 必须在 1…{MAX_PAGE} 之间 (limit out of range)"
+        )));
+    }
+    let filter = ComponentFilter {
+        id_prefix: code_prefix(&query.id, 16, "部件标识码")?,
+        unit_grid_prefix: code_prefix(&query.unit_grid, 15, "单元网格编码")?,
+        offset: query.offset,
+        limit,
+    };
+    let storage = state.storage().clone();
+    let page: ComponentPage = blocking(move || Ok(storage.component_page(filter)?)).await?;
+    let table = state.table();
+    Ok(Json(ComponentItems {
+        total: page.total,
+        items: page.items.into_iter().map(|l| item(l, table)).collect(),
+    }))
+}
+
+/// A component as the console sends it, in the shape it lists them. `id` is required when adding; when changing it may be
+/// left out, and must otherwise equal the id in the path.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComponentBody {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub lon: f64,
+    pub lat: f64,
+    pub unit_grid: String,
+    /// The owning (权属) department's id.
+    #[serde(default)]
+    pub owner: Option<i64>,
+    /// The maintaining (养护) department's id.
+    #[serde(default)]
+    pub maintainer: Option<i64>,
+}
+
+/// Checks what needs no database: the id's shape, that its class and subclass are a 部件 of
+/// the category table, the grid code, and that both lie in the same county.
+fn component_change(
+    id: ComponentId,
+    body: ComponentBody,
+    table: &CategoryTable,
+) -> Result<ComponentChange, ApiError> {
+    table
+        .subclass(Kind::Component, id.class(), id.subclass())
+        .map_err(|e| invalid(format!("部件标识码 {id} 的类别无效: {e}")))?;
+    let unit_grid: GridCode = body
+        .unit_grid
+        .trim()
+        .parse()
+        .map_err(|e| invalid(format!("单元网格编码无效: {e}")))?;
+    if unit_grid.county() != id.county() {
+        return Err(invalid(format!(
+            "部件 {id} 与单元网格 {unit_grid} 不在同一区县 (county codes differ)"
+        )));
+    }
+    Ok(ComponentChange {
+        id,
+        lon: body.lon,
+        lat: body.lat,
+        unit_grid,
+        owner_department: body.owner,
+        maintainer_department: body.maintainer,
+    })
+}
+
+fn component_id(text: &str) -> Result<ComponentId, ApiError> {
+    text.trim()
+        .parse()
+        .map_err(|e| invalid(format!("部件标识码无效: {e}")))
+}
+
+/// Writes `change` as `intent` allows and answers the stored component with the new version.
+async fn edit(
+    state: AppState,
+    change: ComponentChange,
+    intent: Intent,
+) -> Result<Json<Edited<ComponentItem>>, ApiError> {
+    let storage = state.storage().clone();
+    let id = change.id.clone();
+    let (version, listing) = blocking(move || {
+        let version = storage.edit_component(change, intent)?;
+        Ok((version, storage.component_listing(id)?))
+    })
+    .await?;
+    let listing = listing.ok_or_else(|| ApiError::internal("edited component vanished"))?;
+    tracing::info!(component = %listing.component.id, version, ?intent, "component edited");
+    Ok(Json(Edited {
+        version,
+        row: item(listing, state.table()),
+    }))
+}
+
+/// `POST /api/v1/admin/components`: 201; 409 if the id is taken (even by a retired one).
+#[tracing::instrument(skip_all, fields(admin = %session.username))]
+pub async fn add_component(
+    State(state): State<AppState>,
+    session: Session,
+    JsonBody(body): JsonBody<ComponentBody>,
+) -> Result<(StatusCode, Json<Edited<ComponentItem>>), ApiError> {
+    session.require(Role::Admin)?;
+    let id = component_id(
+        body.id
+            .as_deref()
+            .ok_or_else(|| invalid("缺少部件标识码 (id is required to add a component)"))?,
+    )?;
+    let change = component_change(id, body, state.table())?;
+    let answer = edit(state, change, Intent::Add).await?;
+    Ok((StatusCode::CREATED, answer))
+}
+
+/// `PUT /api/v1/admin/components/{id}`: changes a component (a retired one comes back).
+#[tracing::instrument(skip_all, fields(admin = %session.username, component = %path_id))]
+pub async fn change_component(
+    State(state): State<AppState>,
+    session: Session,
+    PathParam(path_id): PathParam<String>,
+    JsonBody(body): JsonBody<ComponentBody>,
+) -> Result<Json<Edited<ComponentItem>>, ApiError> {
+    session.require(Role::Admin)?;
+    let id = component_id(&path_id)?;
+    if let Some(other) = body.id.as_deref()
+        && other.trim() != id.as_str()
+    {
+        return Err(invalid(
+            "请求中的部件标识码与路径不一致,部件标识码不能修改 (id differs from the path)",
+        ));
+    }
+    let change = component_change(id, body, state.table())?;
+    edit(state, change, Intent::Change).await
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Retired {
+    pub version: u64,
+    pub id: ComponentId,
+}
+
+/// `POST /api/v1/admin/components/{id}/retire`: takes it out of service (devices drop it).
+#[tracing::instrument(skip_all, fields(admin = %session.username, component = %path_id))]
+pub async fn retire_component(
+    State(state): State<AppState>,
+    session: Session,
+    PathParam(path_id): PathParam<String>,
+) -> Result<Json<Retired>, ApiError> {
+    session.require(Role::Admin)?;
+    let id = component_id(&path_id)?;
+    let storage = state.storage().clone();
+    let retired = id.clone();
+    let version = blocking(move || Ok(storage.retire_component(retired)?))
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found(format!("部件 {id} 不存在或已停用 (no such component)"))
+        })?;
+    tracing::info!(version, "component retired");
+    Ok(Json(Retired { version, id }))
+}
