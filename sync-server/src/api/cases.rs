@@ -23,10 +23,9 @@ use cgt_shared::caseflow::{
     Action, ActionKind, Actor, CaseState, ConflictOutcome, Source, allowed_actions,
 };
 use cgt_shared::doc::workflow::CaseStatus;
-use cgt_shared::{DocId, Kind, Position, Role, Timestamp, UserId};
+use cgt_shared::{DocId, Kind, Position, Role, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::HashMap;
 
 const MAX_PER_PAGE: u32 = 200;
 /// Most cases a queue considers before warning filters and paging.
@@ -98,6 +97,14 @@ pub(super) fn in_centre(session: &Session) -> bool {
     CENTRE.iter().any(|r| session.has(*r))
 }
 
+/// The summary row of case `id`, or 404.
+pub(super) fn case_row(
+    storage: &crate::storage::Storage,
+    id: DocId,
+) -> Result<crate::storage::CaseListRow, ApiError> {
+    storage.case(id)?.ok_or_else(|| ActError::NotFound.into())
+}
+
 /// The centre reads every case, others those granted to them; a case one may not read is
 /// answered as missing.
 pub(super) fn require_readable(
@@ -112,7 +119,7 @@ pub(super) fn require_readable(
     if readable {
         Ok(())
     } else {
-        Err(ApiError::not_found("案件不存在 (no such case)"))
+        Err(ActError::NotFound.into())
     }
 }
 
@@ -256,9 +263,7 @@ pub async fn detail(
     let now = clock::now();
     blocking(move || {
         let storage = state.storage();
-        let row = storage
-            .case(id)?
-            .ok_or_else(|| ApiError::not_found("案件不存在 (no such case)"))?;
+        let row = case_row(storage, id)?;
         require_readable(storage, &session, id)?;
         let case = load_case(&state, id)?;
         let facts = case.facts();
@@ -278,11 +283,7 @@ pub async fn detail(
                 }
             }
         }
-        let names: HashMap<UserId, String> = storage
-            .user_names()?
-            .into_iter()
-            .map(|(id, _, name)| (id, name))
-            .collect();
+        let names = storage.user_names()?;
         let mut photos = report.photos.clone();
         for event in &events {
             photos.extend(
@@ -357,9 +358,7 @@ pub async fn action(
                 "inspector"
             };
             if params.get(field).is_none_or(Value::is_null) {
-                let row = storage
-                    .case(id)?
-                    .ok_or_else(|| ApiError::not_found("案件不存在 (no such case)"))?;
+                let row = case_row(storage, id)?;
                 let needs = kind != ActionKind::Accept || row.source.is_public_complaint();
                 if needs && let Some(inspector) = storage.grid_inspector(&row.unit_grid)? {
                     params.insert(field.into(), Value::String(inspector.to_string()));
@@ -512,9 +511,7 @@ pub async fn suggestions(
     }
     blocking(move || {
         let storage = state.storage();
-        let row = storage
-            .case(id)?
-            .ok_or_else(|| ApiError::not_found("案件不存在 (no such case)"))?;
+        let row = case_row(storage, id)?;
         let kind = Kind::parse(&row.kind).unwrap_or(Kind::Event);
         let code = dispatch_department(kind, row.class, row.subclass, &row.unit_grid);
         let department = storage

@@ -5,6 +5,7 @@
 
 use super::blocking;
 use super::case_view::{CaseItem, HistoryEntry, case_item, history};
+use super::cases::case_row;
 use super::extract::PathParam;
 use crate::auth::Session;
 use crate::caseflow::settle::load_conflict;
@@ -16,9 +17,8 @@ use axum::Json;
 use axum::extract::State;
 use cgt_shared::caseflow::ConflictOutcome;
 use cgt_shared::report::PhotoRef;
-use cgt_shared::{DeviceId, DocId, Role, Timestamp, UserId};
+use cgt_shared::{DeviceId, DocId, Role, Timestamp};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// The device's side: the offline action that met the centre's later steps.
 #[derive(Clone, Debug, Serialize)]
@@ -67,9 +67,7 @@ pub async fn view(
     let now = clock::now();
     blocking(move || {
         let storage = state.storage();
-        let row = storage
-            .case(id)?
-            .ok_or_else(|| ApiError::not_found("案件不存在 (no such case)"))?;
+        let row = case_row(storage, id)?;
         let loaded = load_conflict(&state, id)?;
         let conflict = loaded.conflict.as_ref().ok_or_else(|| {
             ApiError::new(
@@ -77,11 +75,7 @@ pub async fn view(
                 "该案件当前没有待处理的冲突 (the case is not in conflict)",
             )
         })?;
-        let names: HashMap<UserId, String> = storage
-            .user_names()?
-            .into_iter()
-            .map(|(id, _, name)| (id, name))
-            .collect();
+        let names = storage.user_names()?;
         let adoptable = loaded.adoptable(&state)?;
         let entries = history(loaded.case.events.clone(), &names);
         let marker = entries.get(conflict.marker).cloned();

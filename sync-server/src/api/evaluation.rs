@@ -165,11 +165,7 @@ pub async fn inspectors(
         let storage = state.storage();
         let records = storage.case_records(period.from, period.to)?;
         let figures = evaluate_inspectors(&records, period);
-        let names: HashMap<_, _> = storage
-            .user_names()?
-            .into_iter()
-            .map(|(id, _, n)| (id, n))
-            .collect();
+        let names = storage.user_names()?;
         let name = |id| names.get(&id).cloned().unwrap_or_default();
         if as_csv {
             return Ok(csv(

@@ -11,6 +11,7 @@ use cgt_shared::evaluation::CaseRecord;
 use cgt_shared::{DocId, Timestamp, UserId};
 use rusqlite::{Connection, OptionalExtension, Row, ToSql};
 use serde::Serialize;
+use std::collections::HashMap;
 
 fn ms(t: Option<Timestamp>) -> Option<i64> {
     t.map(Timestamp::millis)
@@ -422,18 +423,14 @@ impl Storage {
         })
     }
 
-    /// Display names of users, for labels.
-    pub fn user_names(&self) -> Result<Vec<(UserId, String, String)>, StorageError> {
+    /// Display names of users by id, for labels.
+    pub fn user_names(&self) -> Result<HashMap<UserId, String>, StorageError> {
         self.read(|c| {
-            let mut stmt = c.prepare_cached("SELECT id, username, display_name FROM users")?;
+            let mut stmt = c.prepare_cached("SELECT id, display_name FROM users")?;
             let mut rows = stmt.query([])?;
-            let mut out = Vec::new();
+            let mut out = HashMap::new();
             while let Some(row) = rows.next()? {
-                out.push((
-                    UserId(uuid_from(&row.get::<_, Vec<u8>>(0)?)?),
-                    row.get(1)?,
-                    row.get(2)?,
-                ));
+                out.insert(UserId(uuid_from(&row.get::<_, Vec<u8>>(0)?)?), row.get(1)?);
             }
             Ok(out)
         })
