@@ -31,6 +31,8 @@ pub enum PositionError {
     BadAccuracy(String),
     #[error("坐标为 0,0,定位未成功 (position 0,0 means no fix)")]
     NullIsland,
+    #[error("速度无效: {0} 米/秒 (speed must be 0…{max} m/s)", max = crate::track::MAX_SPEED_MPS)]
+    BadSpeed(String),
 }
 
 impl Position {

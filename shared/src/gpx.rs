@@ -82,7 +82,8 @@ pub fn parse_utc(text: &str) -> Option<Timestamp> {
         t.next()?.parse().ok()?,
         t.next()?.parse().ok()?,
     );
-    let valid = (1..=12).contains(&month)
+    let valid = (1..=9999).contains(&year)
+        && (1..=12).contains(&month)
         && (1..=31).contains(&day)
         && (0..24).contains(&hour)
         && (0..60).contains(&minute)

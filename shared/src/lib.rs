@@ -22,6 +22,7 @@ pub mod time;
 pub mod track;
 pub mod vehicle;
 pub mod wire;
+pub mod xml;
 
 pub use category::{CategoryTable, Kind};
 pub use codes::{ComponentId, CountyCode, GridCode};

@@ -14,6 +14,8 @@ use std::fmt;
 pub struct ApiError {
     pub status: StatusCode,
     pub message: String,
+    /// Seconds, sent as `Retry-After` (throttled or busy answers).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -21,6 +23,29 @@ impl ApiError {
         ApiError {
             status,
             message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// 429, or 503 when `busy`: come back after `wait` (rounded up to whole seconds).
+    pub fn throttled(wait: std::time::Duration, busy: bool) -> ApiError {
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let seconds = seconds.max(1);
+        let (status, message) = if busy {
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("服务器繁忙, 请 {seconds} 秒后重试 (busy, retry later)"),
+            )
+        } else {
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("尝试过于频繁, 请 {seconds} 秒后重试 (too many attempts)"),
+            )
+        };
+        ApiError {
+            status,
+            message,
+            retry_after: Some(seconds),
         }
     }
 
@@ -59,11 +84,17 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
+        let mut response = (
             self.status,
             Json(serde_json::json!({ "error": self.message })),
         )
-            .into_response()
+            .into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

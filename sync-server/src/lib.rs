@@ -11,6 +11,7 @@ pub mod cli;
 mod clock;
 pub mod demo;
 mod error;
+mod guard;
 mod photos;
 pub mod reference;
 pub mod settings;
@@ -39,7 +40,8 @@ pub async fn launch(
     let state = tokio::task::spawn_blocking(move || AppState::open(settings))
         .await
         .context("startup task failed")??;
-    axum::serve(listener, app(state))
+    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
         .context("server failed")

@@ -3,6 +3,7 @@
 
 use crate::caseflow::summary::Rules;
 use crate::demo::{self, DemoError};
+use crate::guard::{KeyGuard, LoginGuard};
 use crate::photos::PhotoStore;
 use crate::settings::Settings;
 use crate::storage::{Storage, StorageError};
@@ -32,6 +33,10 @@ pub enum StartError {
     Demo(#[from] DemoError),
 }
 
+/// Password checks (argon2, 19 MiB each) that run at once: one, so a login flood keeps the
+/// other core for sync and reads.
+const PASSWORD_HASHERS: usize = 1;
+
 /// Cheap to clone; handlers get it through axum's `State`.
 #[derive(Clone)]
 pub struct AppState {
@@ -46,6 +51,8 @@ struct Inner {
     photos: PhotoStore,
     calendar: WorkCalendar,
     limits: TimeLimits,
+    logins: LoginGuard,
+    keys: KeyGuard,
 }
 
 impl AppState {
@@ -83,6 +90,8 @@ impl AppState {
                 photos,
                 calendar,
                 limits,
+                logins: LoginGuard::new(PASSWORD_HASHERS),
+                keys: KeyGuard::default(),
             }),
         })
     }
@@ -105,6 +114,14 @@ impl AppState {
 
     pub(crate) fn photos(&self) -> &PhotoStore {
         &self.inner.photos
+    }
+
+    pub(crate) fn logins(&self) -> &LoginGuard {
+        &self.inner.logins
+    }
+
+    pub(crate) fn keys(&self) -> &KeyGuard {
+        &self.inner.keys
     }
 
     /// The working calendar and time limits of the case loop.

@@ -3,11 +3,13 @@
 
 pub mod admin;
 pub mod bench;
+pub mod bombs;
 pub mod browser;
 pub mod centre;
 pub mod fixtures;
 pub mod inprocess;
 pub mod proxy;
 pub mod raw;
+pub mod sample_docs;
 pub mod server_process;
 pub mod staff;

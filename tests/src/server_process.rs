@@ -11,20 +11,75 @@ pub struct ServerProcess {
     binary: PathBuf,
     data_dir: PathBuf,
     child: Option<Child>,
+    /// Address space the process may map, in bytes (`prlimit --as`), if limited.
+    memory_limit: Option<u64>,
     pub addr: SocketAddr,
+}
+
+/// Memory figures of a running server, from `/proc/<pid>/status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Memory {
+    pub rss_kib: u64,
+    /// The highest RSS so far.
+    pub peak_rss_kib: u64,
 }
 
 impl ServerProcess {
     /// Starts `binary serve --demo` on a free port with `data_dir`.
     pub fn start(binary: &Path, data_dir: &Path) -> anyhow::Result<ServerProcess> {
+        ServerProcess::start_limited(binary, data_dir, None)
+    }
+
+    /// Starts like [`ServerProcess::start`], under `prlimit --as=<memory_limit>`: an allocation
+    /// past the limit fails, and a server that cannot handle that dies (the test sees it).
+    /// glibc is held to two malloc arenas so that the limit measures what the server uses
+    /// rather than per-thread arena reservations.
+    pub fn start_limited(
+        binary: &Path,
+        data_dir: &Path,
+        memory_limit: Option<u64>,
+    ) -> anyhow::Result<ServerProcess> {
         let mut server = ServerProcess {
             binary: binary.to_path_buf(),
             data_dir: data_dir.to_path_buf(),
             child: None,
+            memory_limit,
             addr: "127.0.0.1:0".parse()?,
         };
         server.spawn()?;
         Ok(server)
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        self.child
+            .as_mut()
+            .is_some_and(|c| matches!(c.try_wait(), Ok(None)))
+    }
+
+    /// RSS and peak RSS of the running process.
+    pub fn memory(&self) -> anyhow::Result<Memory> {
+        let pid = self
+            .child
+            .as_ref()
+            .ok_or_else(|| anyhow::anyhow!("server not running"))?
+            .id();
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+        let field = |name: &str| -> anyhow::Result<u64> {
+            let line = status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .ok_or_else(|| anyhow::anyhow!("no {name} in /proc/{pid}/status"))?;
+            Ok(line
+                .split_whitespace()
+                .nth(1)
+                .ok_or_else(|| anyhow::anyhow!("bad {name} line"))?
+                .parse()?)
+        };
+        Ok(Memory {
+            rss_kib: field("VmRSS:")?,
+            peak_rss_kib: field("VmHWM:")?,
+        })
     }
 
     pub fn url(&self) -> String {
@@ -32,7 +87,18 @@ impl ServerProcess {
     }
 
     fn spawn(&mut self) -> anyhow::Result<()> {
-        let mut child = Command::new(&self.binary)
+        let mut command = match self.memory_limit {
+            Some(bytes) => {
+                let mut c = Command::new("prlimit");
+                c.arg(format!("--as={bytes}"))
+                    .arg("--")
+                    .arg(&self.binary)
+                    .env("MALLOC_ARENA_MAX", "2");
+                c
+            }
+            None => Command::new(&self.binary),
+        };
+        let mut child = command
             .args(["serve", "--demo", "--listen"])
             .arg(self.addr.to_string())
             .arg("--data-dir")

@@ -3,7 +3,8 @@
 
 use crate::PipelineConfig;
 use crate::error::PhotoError;
-use crate::{jpeg_end, limits};
+use crate::jpeg_markers::{self, FrameHeader};
+use crate::limits;
 use image::{ImageError, ImageFormat, ImageReader, RgbImage};
 use std::io::Cursor;
 
@@ -16,11 +17,18 @@ pub(crate) fn rgb(input: &[u8], config: &PipelineConfig) -> Result<RgbImage, Pho
         Some(format @ (ImageFormat::Jpeg | ImageFormat::Png)) => format,
         _ => return Err(PhotoError::UnsupportedFormat),
     };
-    // Reading a header allocates nothing image-sized; limits here would only hide the numbers.
+    // The frame size is read from the JPEG markers first, without the decoder; reading a header
+    // allocates nothing image-sized, so the decoder's own reading runs without limits, which
+    // would only hide the numbers.
+    if format == ImageFormat::Jpeg
+        && let FrameHeader::Size { width, height } = jpeg_markers::frame_header(input)
+    {
+        limits::check_dimensions(width, height, config)?;
+    }
     header.no_limits();
     let (width, height) = header.into_dimensions().map_err(decode_error)?;
     limits::check_dimensions(width, height, config)?;
-    if format == ImageFormat::Jpeg && !jpeg_end::is_complete(input) {
+    if format == ImageFormat::Jpeg && !jpeg_markers::is_complete(input) {
         return Err(PhotoError::Decode(
             "JPEG 数据不完整 (truncated: no end-of-image marker)".into(),
         ));

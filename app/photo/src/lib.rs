@@ -10,7 +10,7 @@ mod decode;
 mod encode;
 mod error;
 mod font;
-mod jpeg_end;
+mod jpeg_markers;
 mod limits;
 mod orient;
 mod resize;
@@ -21,6 +21,7 @@ mod stamp;
 mod tests;
 
 pub use error::PhotoError;
+pub use jpeg_markers::{FrameHeader, frame_header};
 
 use cgt_shared::{GridCode, Position, Timestamp};
 use sha2::{Digest, Sha256};
@@ -125,6 +126,27 @@ pub fn process(
         taken_at: stamp.taken_at,
         position: stamp.position,
     })
+}
+
+/// A thumbnail of an already stored JPEG or PNG (a photo another device uploaded), decoded
+/// under the same limits as a capture: `thumb_long_edge` pixels on the long edge.
+pub fn thumbnail(input: &[u8], config: &PipelineConfig) -> Result<Vec<u8>, PhotoError> {
+    limits::check_input_size(input.len(), config)?;
+    let decoded = decode::rgb(input, config)?;
+    encode::jpeg(
+        &resize::shrink(decoded, config.thumb_long_edge)?,
+        config.jpeg_quality,
+    )
+}
+
+/// Checks the frame size a JPEG header declares against the pipeline's limits, so that an
+/// upload can be refused on its first bytes rather than when it is first decoded.
+pub fn check_dimensions(
+    width: u32,
+    height: u32,
+    config: &PipelineConfig,
+) -> Result<(), PhotoError> {
+    limits::check_dimensions(width, height, config)
 }
 
 /// SHA-256 of `bytes` as lowercase hex.

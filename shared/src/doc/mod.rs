@@ -11,6 +11,7 @@
 //! a workflow event, and the status is derived from the events by a pure function.
 
 pub mod authz;
+pub mod chunks;
 pub mod commands;
 pub mod report_part;
 mod values;

@@ -16,4 +16,4 @@ pub mod point;
 pub mod simplify;
 pub mod wire;
 
-pub use point::TrackPoint;
+pub use point::{MAX_SPEED_MPS, TrackPoint};

@@ -47,15 +47,20 @@ impl TrackPoint {
         self.position().distance_m(&other.position())
     }
 
-    /// Valid coordinates and accuracy, and a speed that is a finite non-negative number.
+    /// Valid coordinates and accuracy, and a speed from 0 to [`MAX_SPEED_MPS`].
     pub fn validate(&self) -> Result<(), PositionError> {
         self.position().validate()?;
         match self.speed_mps {
-            Some(s) if !(s.is_finite() && s >= 0.0) => Err(PositionError::NotFinite),
+            Some(s) if !(0.0..=MAX_SPEED_MPS).contains(&s) => {
+                Err(PositionError::BadSpeed(s.to_string()))
+            }
             _ => Ok(()),
         }
     }
 }
+
+/// The fastest speed a patrol or a city vehicle reports (360 km/h); beyond it a fix is noise.
+pub const MAX_SPEED_MPS: f32 = 100.0;
 
 /// Metres per second implied by moving from `a` to `b`; `None` when no time passed.
 pub fn implied_speed_mps(a: &TrackPoint, b: &TrackPoint) -> Option<f64> {

@@ -9,6 +9,7 @@
 use super::PROTOCOL_VERSION;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::io::Read;
 use thiserror::Error;
 
 const MAGIC: &[u8; 3] = b"CGT";
@@ -142,14 +143,7 @@ pub fn decode<M: Message>(bytes: &[u8], limits: &Limits) -> Result<M, WireError>
     let body = &bytes[HEADER_LEN..];
     let payload = match bytes[5] {
         0 => body.to_vec(),
-        1 => {
-            let out = zstd::bulk::decompress(body, decoded_len)
-                .map_err(|e| WireError::Decompress(e.to_string()))?;
-            if out.len() != decoded_len {
-                return Err(WireError::Truncated("payload"));
-            }
-            out
-        }
+        1 => inflate(body, decoded_len)?,
         other => return Err(WireError::UnknownCodec(other)),
     };
     if payload.len() != decoded_len {
@@ -161,6 +155,27 @@ pub fn decode<M: Message>(bytes: &[u8], limits: &Limits) -> Result<M, WireError>
         return Err(WireError::Decode(format!("{} trailing bytes", rest.len())));
     }
     Ok(message)
+}
+
+/// Inflates a zstd payload that declares `decoded_len` bytes. Memory grows with what really
+/// comes out, never with the declaration; a payload that inflates past it is refused at one
+/// byte beyond, whatever it would have become.
+fn inflate(body: &[u8], decoded_len: usize) -> Result<Vec<u8>, WireError> {
+    let decoder = zstd::stream::read::Decoder::with_buffer(body)
+        .map_err(|e| WireError::Decompress(e.to_string()))?
+        .single_frame();
+    let mut out = Vec::new();
+    decoder
+        .take(decoded_len as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| WireError::Decompress(e.to_string()))?;
+    match out.len().cmp(&decoded_len) {
+        std::cmp::Ordering::Less => Err(WireError::Truncated("payload")),
+        std::cmp::Ordering::Equal => Ok(out),
+        std::cmp::Ordering::Greater => Err(WireError::Decompress(format!(
+            "解压后超过声明的 {decoded_len} 字节 (payload inflates past its declared size)"
+        ))),
+    }
 }
 
 /// Joins encoded messages into a framed body.
@@ -275,6 +290,32 @@ mod tests {
             decode::<PushFrame>(&bomb, &limits),
             Err(WireError::TooLarge { .. })
         ));
+    }
+
+    #[test]
+    fn a_zstd_payload_that_lies_about_its_size_is_refused() {
+        let limits = Limits::default();
+        let frame = push_frame(50, &[7u8; 1000]);
+        let good = encode(&frame, 3);
+        assert_eq!(good[5], 1, "compressed");
+        let declared = u32::from_le_bytes([good[6], good[7], good[8], good[9]]);
+        for lie in [declared - 1, 10, 1] {
+            let mut lying = good.clone();
+            lying[6..10].copy_from_slice(&lie.to_le_bytes());
+            assert!(
+                matches!(
+                    decode::<PushFrame>(&lying, &limits),
+                    Err(WireError::Decompress(_))
+                ),
+                "declared {lie}"
+            );
+        }
+        let mut short = good.clone();
+        short[6..10].copy_from_slice(&(declared + 1).to_le_bytes());
+        assert_eq!(
+            decode::<PushFrame>(&short, &limits),
+            Err(WireError::Truncated("payload"))
+        );
     }
 
     #[test]

@@ -4,15 +4,15 @@
 
 use super::blocking;
 use super::extract::{PathParam, QueryParams};
-use crate::auth::Session;
+use crate::auth::AdminSession;
 use crate::clock;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::storage::{DeviceRecord, RefusalRecord, Stats};
+use crate::storage::{DeviceRecord, RefusalRecord, SecurityEvent, Stats};
 use axum::Json;
 use axum::extract::State;
 use cgt_shared::caseflow::limits::Warning;
-use cgt_shared::{DeviceId, Role, Timestamp};
+use cgt_shared::{DeviceId, Timestamp};
 use serde::{Deserialize, Serialize};
 
 const DEFAULT_REFUSALS: u32 = 100;
@@ -26,9 +26,8 @@ const PENDING_MS: i64 = 2 * 3_600_000;
 /// How many documents, users, devices and refusals the server holds.
 pub async fn stats(
     State(state): State<AppState>,
-    session: Session,
+    AdminSession(_): AdminSession,
 ) -> Result<Json<Stats>, ApiError> {
-    session.require(Role::Admin)?;
     let storage = state.storage().clone();
     blocking(move || Ok(Json(storage.stats()?))).await
 }
@@ -58,9 +57,8 @@ fn device_warning(device: &DeviceRecord, now: Timestamp) -> Option<(Warning, &'s
 
 pub async fn devices(
     State(state): State<AppState>,
-    session: Session,
+    AdminSession(_): AdminSession,
 ) -> Result<Json<Vec<DeviceItem>>, ApiError> {
-    session.require(Role::Admin)?;
     let storage = state.storage().clone();
     let now = clock::now();
     blocking(move || {
@@ -84,10 +82,9 @@ pub async fn devices(
 #[tracing::instrument(skip(state, session), fields(admin = %session.username))]
 pub async fn revoke_device(
     State(state): State<AppState>,
-    session: Session,
+    AdminSession(session): AdminSession,
     PathParam(id): PathParam<DeviceId>,
 ) -> Result<Json<DeviceRecord>, ApiError> {
-    session.require(Role::Admin)?;
     let storage = state.storage().clone();
     let device = blocking(move || Ok(storage.revoke_device(id, clock::now())?))
         .await?
@@ -103,10 +100,9 @@ pub struct RefusalQuery {
 
 pub async fn refusals(
     State(state): State<AppState>,
-    session: Session,
+    AdminSession(_): AdminSession,
     QueryParams(query): QueryParams<RefusalQuery>,
 ) -> Result<Json<Vec<RefusalRecord>>, ApiError> {
-    session.require(Role::Admin)?;
     let limit = query.limit.unwrap_or(DEFAULT_REFUSALS);
     if !(1..=MAX_REFUSALS).contains(&limit) {
         return Err(ApiError::bad_request(format!(
@@ -115,6 +111,22 @@ pub async fn refusals(
     }
     let storage = state.storage().clone();
     blocking(move || Ok(Json(storage.refusals(limit)?))).await
+}
+
+/// Security events (logins locked after wrong passwords), newest first.
+pub async fn security_events(
+    State(state): State<AppState>,
+    AdminSession(_): AdminSession,
+    QueryParams(query): QueryParams<RefusalQuery>,
+) -> Result<Json<Vec<SecurityEvent>>, ApiError> {
+    let limit = query.limit.unwrap_or(DEFAULT_REFUSALS);
+    if !(1..=MAX_REFUSALS).contains(&limit) {
+        return Err(ApiError::bad_request(format!(
+            "limit 必须在 1…{MAX_REFUSALS} 之间 (limit out of range)"
+        )));
+    }
+    let storage = state.storage().clone();
+    blocking(move || Ok(Json(storage.security_events(limit)?))).await
 }
 
 #[cfg(test)]

@@ -7,13 +7,16 @@ use crate::auth::user_rules::{MAX_PASSWORD_BYTES, MAX_USERNAME_CHARS};
 use crate::auth::{Session, password, token};
 use crate::clock;
 use crate::error::ApiError;
+use crate::guard::ClientAddr;
+use crate::guard::login::{Lockout, Throttled};
 use crate::state::AppState;
-use crate::storage::{DeviceLogin, LoginOutcome, LoginRecord};
+use crate::storage::{DeviceLogin, LoginOutcome, LoginRecord, SecurityEvent, Storage};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use cgt_shared::{DeviceId, Role, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
+use std::time::Duration;
 
 const MAX_DEVICE_NAME_CHARS: usize = 100;
 const MAX_APP_VERSION_CHARS: usize = 50;
@@ -96,19 +99,36 @@ fn check_login(req: &LoginRequest) -> Result<Option<DeviceLogin>, ApiError> {
 #[tracing::instrument(skip_all, fields(username = %req.username, device = req.device_name.is_some()))]
 pub async fn login(
     State(state): State<AppState>,
+    client: ClientAddr,
     JsonBody(req): JsonBody<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
     let device = check_login(&req)?;
+    let address = client.key();
+    let guard = state.logins();
+    guard
+        .admit(&req.username, &address, clock::now().millis())
+        .map_err(throttled)?;
+    let _hasher = guard.hasher().await.map_err(throttled)?;
     let storage = state.storage().clone();
     let ttl_ms = i64::from(state.settings().token_ttl_days) * Timestamp::MS_PER_DAY;
+    let checked = state.clone();
     blocking(move || {
-        let Some(user) = storage.find_user(&req.username)? else {
-            password::verify_nobody(&req.password);
+        let user = storage.find_user(&req.username)?;
+        let right = match &user {
+            Some(user) => password::verify(&req.password, &user.password_hash),
+            None => {
+                password::verify_nobody(&req.password);
+                false
+            }
+        };
+        let (Some(user), true) = (user, right) else {
+            let lockouts = checked
+                .logins()
+                .failed(&req.username, &address, clock::now().millis());
+            record_lockouts(&storage, lockouts, &address)?;
             return Err(ApiError::unauthorized(WRONG_LOGIN));
         };
-        if !password::verify(&req.password, &user.password_hash) {
-            return Err(ApiError::unauthorized(WRONG_LOGIN));
-        }
+        checked.logins().succeeded(&req.username);
         if !user.active {
             return Err(ApiError::forbidden("账号已停用 (account disabled)"));
         }
@@ -142,6 +162,38 @@ pub async fn login(
         }))
     })
     .await
+}
+
+fn throttled(reason: Throttled) -> ApiError {
+    match reason {
+        Throttled::Locked { retry_after } => ApiError::throttled(retry_after, false),
+        Throttled::Busy => ApiError::throttled(Duration::from_secs(1), true),
+    }
+}
+
+/// Each delay a wrong password imposed becomes a security event for the admin.
+fn record_lockouts(
+    storage: &Storage,
+    lockouts: Vec<Lockout>,
+    address: &str,
+) -> Result<(), ApiError> {
+    for lockout in lockouts {
+        tracing::warn!(subject = %lockout.subject, failures = lockout.failures, "login locked");
+        storage.record_security_event(SecurityEvent {
+            at: clock::now(),
+            kind: "login_locked".into(),
+            subject: lockout.subject,
+            address: address.to_string(),
+            detail: format!(
+                "连续 {} 次密码错误, 暂停 {} 秒 ({} failures, locked {} s)",
+                lockout.failures,
+                lockout.delay.as_secs(),
+                lockout.failures,
+                lockout.delay.as_secs()
+            ),
+        })?;
+    }
+    Ok(())
 }
 
 pub async fn logout(

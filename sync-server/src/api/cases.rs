@@ -17,8 +17,10 @@ use crate::photos::arrivals;
 use crate::state::AppState;
 use crate::storage::{CaseFilter, Contact};
 use axum::Json;
+use axum::extract::FromRequestParts;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use cgt_shared::caseflow::{
     Action, ActionKind, Actor, CaseState, ConflictOutcome, Source, allowed_actions,
 };
@@ -90,6 +92,24 @@ fn actor_for(
         role,
         department,
     })
+}
+
+/// A session that may enter cases (受理员 or 领导), checked before the body is read.
+pub struct Intake(Session);
+
+impl FromRequestParts<AppState> for Intake {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let session = Session::from_request_parts(parts, state).await?;
+        if session.has(Role::Operator) || session.has(Role::Leader) {
+            Ok(Intake(session))
+        } else {
+            Err(ApiError::forbidden(
+                "需要「受理员」或「领导」角色 (requires role operator or leader)",
+            ))
+        }
+    }
 }
 
 /// The centre's roles read every case (and so its photos).
@@ -311,16 +331,25 @@ pub async fn detail(
     .await
 }
 
+/// The largest body of a case action: its parameters and a note.
+const ACTION_BODY_BYTES: usize = 64 << 10;
+
 /// `POST /api/v1/cases/{id}/{action}` with the action's parameters and an optional `note`.
 #[tracing::instrument(skip(state, session, body), fields(user = %session.username))]
 pub async fn action(
     State(state): State<AppState>,
     session: Session,
     PathParam((id, action)): PathParam<(DocId, String)>,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
 ) -> Result<Json<CaseItem>, ApiError> {
     let kind = ActionKind::parse(&action)
         .ok_or_else(|| ApiError::not_found(format!("未知操作 {action} (no such action)")))?;
+    // A case the caller may not read is missing, whatever its state: checked before the body.
+    let (storage, reader) = (state.storage().clone(), session.clone());
+    blocking(move || require_readable(&storage, &reader, id)).await?;
+    let body = axum::body::to_bytes(body, ACTION_BODY_BYTES)
+        .await
+        .map_err(|_| ApiError::too_large(ACTION_BODY_BYTES))?;
     let body: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Null
     } else {
@@ -427,7 +456,7 @@ pub struct NewCaseBody {
 /// `POST /api/v1/cases`: a case from the hotline, a video capture or a leader.
 pub async fn create(
     State(state): State<AppState>,
-    session: Session,
+    Intake(session): Intake,
     JsonBody(body): JsonBody<NewCaseBody>,
 ) -> Result<(StatusCode, Json<CaseItem>), ApiError> {
     let source = Source::parse(&body.source)

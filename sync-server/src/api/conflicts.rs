@@ -7,7 +7,7 @@ use super::blocking;
 use super::case_view::{CaseItem, HistoryEntry, case_item, history};
 use super::cases::case_row;
 use super::extract::PathParam;
-use crate::auth::Session;
+use crate::auth::AdminSession;
 use crate::caseflow::settle::load_conflict;
 use crate::clock;
 use crate::error::ApiError;
@@ -60,10 +60,9 @@ pub struct ConflictView {
 /// `GET /api/v1/cases/{id}/conflict` (admin only).
 pub async fn view(
     State(state): State<AppState>,
-    session: Session,
+    AdminSession(_): AdminSession,
     PathParam(id): PathParam<DocId>,
 ) -> Result<Json<ConflictView>, ApiError> {
-    session.require(Role::Admin)?;
     let now = clock::now();
     blocking(move || {
         let storage = state.storage();

@@ -3,17 +3,20 @@
 
 use super::blocking;
 use super::extract::JsonBody;
-use crate::auth::{Session, token};
+use super::key_gate::look_up_key;
+use crate::auth::{AdminSession, token};
 use crate::caseflow::create::{NewCase, create_case};
 use crate::clock;
 use crate::error::ApiError;
+use crate::guard::ClientAddr;
 use crate::state::AppState;
 use crate::storage::ApiKeyOwner;
 use axum::Json;
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use cgt_shared::caseflow::Source;
-use cgt_shared::{ComponentId, Kind, Position, Role};
+use cgt_shared::{ComponentId, Kind, Position};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -27,10 +30,9 @@ pub struct NewKey {
 /// `POST /api/v1/admin/api-keys` (admin): the key is shown once.
 pub async fn create_key(
     State(state): State<AppState>,
-    session: Session,
+    AdminSession(_): AdminSession,
     JsonBody(body): JsonBody<NewKey>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    session.require(Role::Admin)?;
     let channel = match body.channel.as_str() {
         "open311" => "open311",
         "sensor" => "sensor",
@@ -52,20 +54,28 @@ pub async fn create_key(
     ))
 }
 
-/// The owner of `key` if it is a live key of `channel`.
+/// The owner of `key` if it is a live key of `channel`, behind the key rate limits.
 pub async fn key_owner(
     state: &AppState,
+    client: ClientAddr,
     key: &str,
-    channel: &str,
+    channel: &'static str,
 ) -> Result<ApiKeyOwner, ApiError> {
-    let hash = token::parse(key.trim())
-        .ok_or_else(|| ApiError::unauthorized("api_key 无效 (invalid api_key)"))?;
-    let storage = state.storage().clone();
-    blocking(move || Ok(storage.api_key(hash)?))
-        .await?
-        .filter(|o| o.channel == channel)
-        .ok_or_else(|| ApiError::unauthorized("api_key 无效 (invalid api_key)"))
+    let hash = token::parse(key.trim());
+    look_up_key(
+        state,
+        client,
+        move |storage| match hash {
+            Some(hash) => Ok(storage.api_key(hash)?.filter(|o| o.channel == channel)),
+            None => Ok(None),
+        },
+        |owner| format!("api-key:{}", owner.user),
+    )
+    .await
 }
+
+/// The largest alarm body: a component id and a description.
+const ALARM_BODY_BYTES: usize = 16 << 10;
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct Alarm {
@@ -77,14 +87,24 @@ pub struct Alarm {
 /// `POST /api/v1/sensors/alarms` with `X-Api-Key`: an urgent 部件 case at the component.
 pub async fn sensor_alarm(
     State(state): State<AppState>,
+    client: ClientAddr,
     headers: HeaderMap,
-    JsonBody(alarm): JsonBody<Alarm>,
+    body: Body,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let key = headers
         .get("x-api-key")
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| ApiError::unauthorized("缺少 X-Api-Key (missing X-Api-Key)"))?;
-    let owner = key_owner(&state, key, "sensor").await?;
+    let owner = key_owner(&state, client, key, "sensor").await?;
+    let body = axum::body::to_bytes(body, ALARM_BODY_BYTES)
+        .await
+        .map_err(|_| ApiError::too_large(ALARM_BODY_BYTES))?;
+    let alarm: Alarm = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("请求数据字段无效 ({e})"),
+        )
+    })?;
     let id: ComponentId = alarm.component_id.parse().map_err(|e| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -10,7 +10,9 @@ mod console;
 mod docs;
 mod evaluation;
 mod extract;
+mod headers;
 mod intake;
+mod key_gate;
 mod limit;
 mod open311;
 mod open311_xml;
@@ -26,7 +28,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use cgt_shared::wire::{PULL_PATH, PUSH_PATH, STATUS_PATH};
@@ -38,6 +40,9 @@ use tower_http::trace::TraceLayer;
 pub fn app(state: AppState) -> Router {
     let max_body = state.settings().max_body_bytes;
     let console = console::routes(&state.settings().console_dir);
+    let policy = headers::content_security_policy(state.settings().map_tile_url.as_deref());
+    let policy = HeaderValue::from_str(&policy)
+        .unwrap_or_else(|_| HeaderValue::from_static("frame-ancestors 'none'"));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/api/v1/auth/login", post(auth::login))
@@ -47,6 +52,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/devices", get(admin::devices))
         .route("/api/v1/devices/{id}/revoke", post(admin::revoke_device))
         .route("/api/v1/refusals", get(admin::refusals))
+        .route("/api/v1/security-events", get(admin::security_events))
         .route("/api/v1/docs/{id}", get(docs::view))
         .route("/api/v1/cases", get(cases::queue).post(cases::create))
         .route("/api/v1/cases/{id}", get(cases::detail))
@@ -90,7 +96,11 @@ pub fn app(state: AppState) -> Router {
             limit::reject_declared_oversize,
         ))
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::map_response(move |response: Response| {
+            let policy = policy.clone();
+            async move { headers::add(&policy, response) }
+        }))
+        .layer(TraceLayer::new_for_http().make_span_with(headers::request_span))
         .with_state(state)
 }
 

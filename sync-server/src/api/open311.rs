@@ -12,6 +12,7 @@ use crate::caseflow::act::act;
 use crate::caseflow::create::{NewCase, create_case};
 use crate::clock;
 use crate::error::ApiError;
+use crate::guard::ClientAddr;
 use crate::state::AppState;
 use crate::storage::{CaseFilter, CaseListRow, Contact};
 use axum::extract::{Form, State};
@@ -153,14 +154,33 @@ pub struct NewRequest {
     pub media_url: Option<String>,
 }
 
+/// A refused key is 403 in GeoReport v2; a throttled client keeps the 429 and its Retry-After.
+fn key_refused(e: ApiError) -> Response {
+    if e.status == StatusCode::TOO_MANY_REQUESTS {
+        let mut response = error(e.status, e.message);
+        if let Some(seconds) = e.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
+    } else {
+        error(StatusCode::FORBIDDEN, e.message)
+    }
+}
+
 /// `POST /open311/v2/requests.json` (form-encoded, with `api_key`).
-pub async fn create(State(state): State<AppState>, Form(form): Form<NewRequest>) -> Response {
+pub async fn create(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    Form(form): Form<NewRequest>,
+) -> Response {
     let Some(key) = form.api_key.as_deref() else {
         return error(StatusCode::FORBIDDEN, "api_key required");
     };
-    let owner = match key_owner(&state, key, "open311").await {
+    let owner = match key_owner(&state, client, key, "open311").await {
         Ok(owner) => owner,
-        Err(e) => return error(StatusCode::FORBIDDEN, e.message),
+        Err(e) => return key_refused(e),
     };
     let Some((kind, class, subclass)) = form.service_code.as_deref().and_then(parse_service) else {
         return error(StatusCode::BAD_REQUEST, "service_code missing or unknown");
@@ -338,12 +358,13 @@ pub struct Rating {
 /// recorded as the 回访 the operator would otherwise make by phone.
 pub async fn rate(
     State(state): State<AppState>,
+    client: ClientAddr,
     PathParam(id): PathParam<DocId>,
     Form(form): Form<Rating>,
 ) -> Response {
-    let owner = match key_owner(&state, &form.api_key, "open311").await {
+    let owner = match key_owner(&state, client, &form.api_key, "open311").await {
         Ok(owner) => owner,
-        Err(e) => return error(StatusCode::FORBIDDEN, e.message),
+        Err(e) => return key_refused(e),
     };
     let Some(satisfaction) = Satisfaction::parse(&form.satisfaction) else {
         return error(

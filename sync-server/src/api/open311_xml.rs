@@ -7,6 +7,7 @@ use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use cgt_shared::xml::escape_into;
 use serde_json::Value;
 use std::fmt::Write;
 
@@ -23,21 +24,6 @@ fn element_names(path: &str, status: StatusCode) -> (&'static str, &'static str)
         ("services", "service")
     } else {
         ("service_requests", "request")
-    }
-}
-
-fn escape(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 cannot carry are dropped rather than producing a broken document.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
     }
 }
 
@@ -67,7 +53,7 @@ fn element(name: &str, item: &str, value: &Value, out: &mut String) {
         }
         Value::String(s) => {
             let _ = write!(out, "<{name}>");
-            escape(s, out);
+            escape_into(s, out);
             let _ = write!(out, "</{name}>");
         }
         scalar => {
@@ -133,8 +119,8 @@ mod tests {
     }
 
     #[test]
-    fn nulls_are_empty_and_control_characters_are_dropped() {
-        let request = json!([{ "media_url": null, "description": "a\u{1}b\nc" }]);
+    fn nulls_are_empty_and_characters_xml_cannot_carry_are_dropped() {
+        let request = json!([{ "media_url": null, "description": "a\u{1}b\nc\u{FFFE}\u{FFFF}" }]);
         assert!(to_xml("service_requests", "request", &request).ends_with(
             "<request><description>ab\nc</description><media_url/></request></service_requests>"
         ));

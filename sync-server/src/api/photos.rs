@@ -68,6 +68,7 @@ impl From<PhotoError> for PhotoFailure {
             | PhotoError::BeyondSize { .. } => (StatusCode::BAD_REQUEST, None),
             PhotoError::NotReferenced => (StatusCode::FORBIDDEN, None),
             PhotoError::NotFound | PhotoError::NoUpload => (StatusCode::NOT_FOUND, None),
+            PhotoError::HeldByAnotherDevice => (StatusCode::CONFLICT, None),
             PhotoError::OffsetMismatch { offset } => {
                 (StatusCode::CONFLICT, Some(("offset", *offset)))
             }
@@ -78,9 +79,10 @@ impl From<PhotoError> for PhotoFailure {
                 (StatusCode::PAYLOAD_TOO_LARGE, Some(("chunk_bytes", *limit)))
             }
             PhotoError::NotJpeg => (StatusCode::UNSUPPORTED_MEDIA_TYPE, None),
-            PhotoError::HashMismatch | PhotoError::Undecodable(_) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, None)
-            }
+            PhotoError::HashMismatch
+            | PhotoError::Undecodable(_)
+            | PhotoError::Dimensions(_)
+            | PhotoError::HeaderNotInFirstChunk => (StatusCode::UNPROCESSABLE_ENTITY, None),
             PhotoError::Storage(_) | PhotoError::Io(_) => return ApiError::internal(e).into(),
         };
         PhotoFailure {

@@ -5,7 +5,7 @@
 
 use super::blocking;
 use super::extract::{JsonBody, PathParam, QueryParams};
-use crate::auth::Session;
+use crate::auth::AdminSession;
 use crate::error::ApiError;
 use crate::reference::{
     ComponentChange, ComponentFilter, ComponentListing, ComponentPage, DepartmentListing,
@@ -16,7 +16,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use cgt_shared::{CategoryTable, ComponentId, GridCode, Kind, Role, UserId};
+use cgt_shared::{CategoryTable, ComponentId, GridCode, Kind, UserId};
 use serde::{Deserialize, Serialize};
 
 const DEFAULT_PAGE: u32 = 50;
@@ -66,9 +66,8 @@ impl From<EditError> for ApiError {
 /// `GET /api/v1/admin/departments`: with their staff and component counts.
 pub async fn departments(
     State(state): State<AppState>,
-    session: Session,
+    AdminSession(_): AdminSession,
 ) -> Result<Json<Vec<DepartmentListing>>, ApiError> {
-    session.require(Role::Admin)?;
     let storage = state.storage().clone();
     blocking(move || Ok(Json(storage.department_listing()?))).await
 }
@@ -76,18 +75,16 @@ pub async fn departments(
 /// `GET /api/v1/admin/categories`: the category table the server serves to devices.
 pub async fn categories(
     State(state): State<AppState>,
-    session: Session,
+    AdminSession(_): AdminSession,
 ) -> Result<Json<CategoryTable>, ApiError> {
-    session.require(Role::Admin)?;
     Ok(Json(state.table().clone()))
 }
 
 /// `GET /api/v1/admin/work-grids`: with their inspector and counts.
 pub async fn work_grids(
     State(state): State<AppState>,
-    session: Session,
+    AdminSession(_): AdminSession,
 ) -> Result<Json<Vec<WorkGridListing>>, ApiError> {
-    session.require(Role::Admin)?;
     let storage = state.storage().clone();
     blocking(move || Ok(Json(storage.work_grid_listing()?))).await
 }
@@ -111,11 +108,10 @@ pub struct Edited<T> {
 #[tracing::instrument(skip_all, fields(admin = %session.username, work_grid = %code))]
 pub async fn assign_inspector(
     State(state): State<AppState>,
-    session: Session,
+    AdminSession(session): AdminSession,
     PathParam(code): PathParam<GridCode>,
     JsonBody(body): JsonBody<Assignment>,
 ) -> Result<Json<Edited<WorkGridListing>>, ApiError> {
-    session.require(Role::Admin)?;
     let storage = state.storage().clone();
     let (version, row) = blocking(move || {
         let version = storage.assign_work_grid(code.clone(), body.inspector)?;
@@ -139,10 +135,9 @@ pub struct UnitGridQuery {
 /// `GET /api/v1/admin/unit-grids[?work_grid=]`.
 pub async fn unit_grids(
     State(state): State<AppState>,
-    session: Session,
+    AdminSession(_): AdminSession,
     QueryParams(query): QueryParams<UnitGridQuery>,
 ) -> Result<Json<Vec<UnitGridListing>>, ApiError> {
-    session.require(Role::Admin)?;
     let storage = state.storage().clone();
     blocking(move || Ok(Json(storage.unit_grid_listing(query.work_grid)?))).await
 }
@@ -211,10 +206,9 @@ fn code_prefix(text: &str, max: usize, what: &str) -> Result<String, ApiError> {
 /// and unit grid start with the given digits, by id.
 pub async fn components(
     State(state): State<AppState>,
-    session: Session,
+    AdminSession(_): AdminSession,
     QueryParams(query): QueryParams<ComponentQuery>,
 ) -> Result<Json<ComponentItems>, ApiError> {
-    session.require(Role::Admin)?;
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::bad_request(format!(
@@ -315,10 +309,9 @@ async fn edit(
 #[tracing::instrument(skip_all, fields(admin = %session.username))]
 pub async fn add_component(
     State(state): State<AppState>,
-    session: Session,
+    AdminSession(session): AdminSession,
     JsonBody(body): JsonBody<ComponentBody>,
 ) -> Result<(StatusCode, Json<Edited<ComponentItem>>), ApiError> {
-    session.require(Role::Admin)?;
     let id = component_id(
         body.id
             .as_deref()
@@ -333,11 +326,10 @@ pub async fn add_component(
 #[tracing::instrument(skip_all, fields(admin = %session.username, component = %path_id))]
 pub async fn change_component(
     State(state): State<AppState>,
-    session: Session,
+    AdminSession(session): AdminSession,
     PathParam(path_id): PathParam<String>,
     JsonBody(body): JsonBody<ComponentBody>,
 ) -> Result<Json<Edited<ComponentItem>>, ApiError> {
-    session.require(Role::Admin)?;
     let id = component_id(&path_id)?;
     if let Some(other) = body.id.as_deref()
         && other.trim() != id.as_str()
@@ -360,10 +352,9 @@ pub struct Retired {
 #[tracing::instrument(skip_all, fields(admin = %session.username, component = %path_id))]
 pub async fn retire_component(
     State(state): State<AppState>,
-    session: Session,
+    AdminSession(session): AdminSession,
     PathParam(path_id): PathParam<String>,
 ) -> Result<Json<Retired>, ApiError> {
-    session.require(Role::Admin)?;
     let id = component_id(&path_id)?;
     let storage = state.storage().clone();
     let retired = id.clone();

@@ -9,6 +9,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::storage::load_doc;
 use crate::sync::feed::feed_entries;
+use crate::sync::merge::PushBudget;
 use crate::sync::push::{FrameError, process_frame};
 use crate::sync::serve::{doc_update, knows_all};
 use axum::body::Body;
@@ -141,6 +142,7 @@ pub async fn push(
     let (mut received, mut frames) = (0usize, 0usize);
     let (mut outcomes, mut pushed) = (Vec::new(), Vec::new());
     let mut opening = Vec::with_capacity(OPENING);
+    let mut budget = PushBudget::default();
     let receiving = async {
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|e| {
@@ -158,8 +160,13 @@ pub async fn push(
             reader.feed(&chunk);
             while let Some(frame) = reader.next_frame()? {
                 let (state, caller) = (state.clone(), caller.clone());
-                let result =
-                    blocking(move || Ok(process_frame(&state, &caller, &frame, &limits)?)).await?;
+                let mut left = budget;
+                let (result, left) = blocking(move || {
+                    let result = process_frame(&state, &caller, &frame, &limits, &mut left)?;
+                    Ok((result, left))
+                })
+                .await?;
+                budget = left;
                 frames += 1;
                 outcomes.extend(result.outcomes);
                 pushed.extend(result.pushed);

@@ -13,7 +13,7 @@ use crate::state::AppState;
 use crate::tracks::store::{self as tracks, Person, ShiftRefusal};
 use crate::tracks::{along, day, export, segment};
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
@@ -37,7 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tracks/shifts/{shift}", put(put_shift))
         .route(
             "/api/v1/tracks/shifts/{shift}/segments/{segment}",
-            post(put_segment),
+            post(put_segment).layer(DefaultBodyLimit::max(segment::MAX_SEGMENT_BYTES)),
         )
         .route("/api/v1/tracks/online", get(online))
         .route("/api/v1/tracks/people/{person}", get(track))
@@ -67,10 +67,14 @@ fn may_watch(session: &Session, person: &Person) -> Result<(), ApiError> {
     if is_watcher(session) || session.user == person.id {
         Ok(())
     } else {
-        Err(ApiError::forbidden(
-            "只有巡查主管、领导和管理员可以查看他人的轨迹 (requires patrol_supervisor, leader or admin)",
-        ))
+        Err(not_a_watcher())
     }
+}
+
+fn not_a_watcher() -> ApiError {
+    ApiError::forbidden(
+        "只有巡查主管、领导和管理员可以查看他人的轨迹 (requires patrol_supervisor, leader or admin)",
+    )
 }
 
 pub(super) fn require_watcher(session: &Session) -> Result<(), ApiError> {
@@ -104,13 +108,15 @@ async fn put_shift(
             .write(move |c| tracks::put_shift(c, shift, device_id, user, report, now))?)
     })
     .await?;
-    match outcome {
-        Ok(()) => Ok(StatusCode::NO_CONTENT),
-        Err(ShiftRefusal::OtherDevice) => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "该班次属于另一台设备 (shift belongs to another device)",
-        )),
-    }
+    outcome.map_err(|ShiftRefusal::OtherDevice| other_device())?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn other_device() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "该班次属于另一台设备 (shift belongs to another device)",
+    )
 }
 
 #[tracing::instrument(skip_all, fields(user = %device.session.username, %shift, number))]
@@ -133,12 +139,18 @@ async fn put_segment(
             .storage()
             .write(move |c| tracks::put_segment(c, who, (shift, number), &points, &body, now))?)
     })
-    .await?;
+    .await?
+    .map_err(|ShiftRefusal::OtherDevice| other_device())?;
     Ok(Json(SegmentStored { points: held }))
 }
 
-/// The person named in the path, after the role check.
+/// The person named in the path, after the role check: one who does not watch patrols may
+/// name only themself (by username or id), so unknown and other names alike answer 403.
 async fn watched(state: &AppState, session: &Session, name: String) -> Result<Person, ApiError> {
+    let names_self = name == session.username || name == session.user.to_string();
+    if !is_watcher(session) && !names_self {
+        return Err(not_a_watcher());
+    }
     let storage = state.storage().clone();
     let person = blocking(move || Ok(storage.read(|c| tracks::person(c, &name))?))
         .await?
@@ -163,7 +175,8 @@ async fn track(
 ) -> Result<Json<Value>, ApiError> {
     let person = watched(&state, &session, person).await?;
     let (from, to) = (Timestamp(query.from), Timestamp(query.to));
-    if to <= from || to.millis() - from.millis() > day::MAX_RANGE_MS {
+    let span = to.millis().checked_sub(from.millis());
+    if to <= from || span.is_none_or(|ms| ms > day::MAX_RANGE_MS) {
         return Err(ApiError::bad_request(
             "时间范围无效,最长 7 天 (from must precede to, at most 7 days)",
         ));
@@ -202,9 +215,9 @@ async fn day_points(
     name: String,
     date: &str,
 ) -> Result<(Person, i64, Vec<cgt_shared::track::TrackPoint>), ApiError> {
+    let person = watched(state, session, name).await?;
     let day = day::parse_date(date)
         .ok_or_else(|| ApiError::bad_request("日期格式应为 YYYY-MM-DD (bad date)"))?;
-    let person = watched(state, session, name).await?;
     let (from, to) = day::bounds(day);
     let storage = state.storage().clone();
     let id = person.id;

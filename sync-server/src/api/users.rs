@@ -4,7 +4,7 @@
 
 use super::blocking;
 use super::extract::{JsonBody, PathParam};
-use crate::auth::Session;
+use crate::auth::AdminSession;
 use crate::auth::account::{self, AccountError, NewAccount};
 use crate::auth::user_rules::{check_display_name, check_own_change, parse_roles};
 use crate::clock;
@@ -15,7 +15,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
-use cgt_shared::{Role, UserId};
+use cgt_shared::UserId;
 use serde::{Deserialize, Deserializer};
 
 pub fn routes() -> Router<AppState> {
@@ -88,9 +88,8 @@ impl From<AccountError> for ApiError {
 /// `GET /api/v1/admin/users`: everyone with an account, without password hashes.
 pub async fn list(
     State(state): State<AppState>,
-    session: Session,
+    AdminSession(_): AdminSession,
 ) -> Result<Json<Vec<UserListing>>, ApiError> {
-    session.require(Role::Admin)?;
     let storage = state.storage().clone();
     blocking(move || Ok(Json(storage.users()?))).await
 }
@@ -99,10 +98,9 @@ pub async fn list(
 #[tracing::instrument(skip_all, fields(admin = %session.username, username = %body.username))]
 pub async fn create(
     State(state): State<AppState>,
-    session: Session,
+    AdminSession(session): AdminSession,
     JsonBody(body): JsonBody<CreateUser>,
 ) -> Result<(StatusCode, Json<UserListing>), ApiError> {
-    session.require(Role::Admin)?;
     let roles = parse_roles(&body.roles).map_err(invalid)?;
     let storage = state.storage().clone();
     let account = NewAccount {
@@ -125,11 +123,10 @@ pub async fn create(
 #[tracing::instrument(skip_all, fields(admin = %session.username, user = %id))]
 pub async fn change(
     State(state): State<AppState>,
-    session: Session,
+    AdminSession(session): AdminSession,
     PathParam(id): PathParam<UserId>,
     JsonBody(body): JsonBody<ChangeUser>,
 ) -> Result<Json<UserListing>, ApiError> {
-    session.require(Role::Admin)?;
     let roles = body
         .roles
         .as_deref()
@@ -160,11 +157,10 @@ pub async fn change(
 #[tracing::instrument(skip_all, fields(admin = %session.username, user = %id))]
 pub async fn reset_password(
     State(state): State<AppState>,
-    session: Session,
+    AdminSession(session): AdminSession,
     PathParam(id): PathParam<UserId>,
     JsonBody(body): JsonBody<NewPassword>,
 ) -> Result<Json<UserListing>, ApiError> {
-    session.require(Role::Admin)?;
     let storage = state.storage().clone();
     let user = blocking(move || {
         let hash = account::password_hash(&body.password)?;

@@ -8,10 +8,12 @@
 
 use super::blocking;
 use super::extract::{JsonBody, QueryParams};
+use super::key_gate::look_up_key;
 use super::tracks::require_watcher;
-use crate::auth::Session;
+use crate::auth::{AdminSession, Session};
 use crate::clock;
 use crate::error::ApiError;
+use crate::guard::ClientAddr;
 use crate::state::AppState;
 use crate::tracks::osmand;
 use crate::tracks::vehicles::{self, Registration};
@@ -19,7 +21,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use cgt_shared::{Role, Timestamp};
+use cgt_shared::Timestamp;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -34,10 +36,9 @@ pub fn routes() -> Router<AppState> {
 #[tracing::instrument(skip_all, fields(user = %session.username, vehicle = %registration.id))]
 async fn register(
     State(state): State<AppState>,
-    session: Session,
+    AdminSession(session): AdminSession,
     JsonBody(registration): JsonBody<Registration>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    session.require(Role::Admin)?;
     if let Some(problem) = registration.problem() {
         return Err(ApiError::bad_request(problem));
     }
@@ -65,6 +66,9 @@ async fn list(State(state): State<AppState>, session: Session) -> Result<Json<Va
     Ok(Json(json!({ "vehicles": list })))
 }
 
+/// The longest period one alarm query may cover: a month's report.
+const MAX_ALARM_RANGE_MS: i64 = 31 * Timestamp::MS_PER_DAY;
+
 #[derive(Debug, Deserialize)]
 struct AlarmQuery {
     from: i64,
@@ -79,8 +83,11 @@ async fn alarms(
     QueryParams(query): QueryParams<AlarmQuery>,
 ) -> Result<Json<Value>, ApiError> {
     require_watcher(&session)?;
-    if query.to <= query.from {
-        return Err(ApiError::bad_request("时间范围无效 (from must precede to)"));
+    let span = query.to.checked_sub(query.from);
+    if span.is_none_or(|ms| ms <= 0 || ms > MAX_ALARM_RANGE_MS) {
+        return Err(ApiError::bad_request(
+            "时间范围无效,最长 31 天 (from must precede to, at most 31 days)",
+        ));
     }
     let found = blocking(move || {
         Ok(state.storage().read(|c| {
@@ -96,13 +103,28 @@ async fn alarms(
     Ok(Json(json!({ "alarms": found })))
 }
 
+const UNKNOWN_VEHICLE: &str = "车载终端未登记或密钥错误 (unknown vehicle id or wrong key)";
+
 #[tracing::instrument(skip_all, fields(vehicle = params.get("id").map(String::as_str).unwrap_or("")))]
 async fn position(
     State(state): State<AppState>,
+    client: ClientAddr,
     QueryParams(params): QueryParams<HashMap<String, String>>,
 ) -> Result<StatusCode, ApiError> {
     let now = clock::now();
     let report = osmand::read(&params, now).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let (id, key) = (report.id.clone(), report.key.clone());
+    look_up_key(
+        &state,
+        client,
+        move |storage| storage.read(|c| Ok(vehicles::key_matches(c, &id, &key)?.then_some(id))),
+        |id| format!("vehicle:{id}"),
+    )
+    .await
+    .map_err(|e| match e.status {
+        StatusCode::UNAUTHORIZED => ApiError::unauthorized(UNKNOWN_VEHICLE),
+        _ => e,
+    })?;
     let known = blocking(move || {
         Ok(state
             .storage()
@@ -112,8 +134,6 @@ async fn position(
     if known {
         Ok(StatusCode::OK)
     } else {
-        Err(ApiError::unauthorized(
-            "车载终端未登记或密钥错误 (unknown vehicle id or wrong key)",
-        ))
+        Err(ApiError::unauthorized(UNKNOWN_VEHICLE))
     }
 }

@@ -1,5 +1,5 @@
-//! Axum extractors for the caller: [`Session`] for any logged-in user, [`DeviceSession`] for a
-//! field device allowed to sync. Both read `Authorization: Bearer <token>`.
+//! Axum extractors for the caller: [`Session`] for any logged-in user, [`AdminSession`] for an
+//! admin, [`DeviceSession`] for a field device allowed to sync. Both read `Authorization: Bearer <token>`.
 
 use super::session_check::{check_session, field_role, may_sync};
 use super::token;
@@ -77,6 +77,21 @@ impl FromRequestParts<AppState> for Session {
             roles: record.user.roles,
             device: record.device,
         })
+    }
+}
+
+/// A session of a 系统管理员 (admin). As an extractor it runs before the body is read, so a
+/// caller without the role learns nothing from how the body would have been judged.
+#[derive(Clone, Debug)]
+pub struct AdminSession(pub Session);
+
+impl FromRequestParts<AppState> for AdminSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let session = Session::from_request_parts(parts, state).await?;
+        session.require(Role::Admin)?;
+        Ok(AdminSession(session))
     }
 }
 

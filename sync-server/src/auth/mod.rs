@@ -9,4 +9,4 @@ pub mod session_check;
 pub mod token;
 pub mod user_rules;
 
-pub use extract::{DeviceSession, Session};
+pub use extract::{AdminSession, DeviceSession, Session};

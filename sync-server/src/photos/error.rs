@@ -38,6 +38,14 @@ pub enum PhotoError {
     BeyondSize { offset: u64, len: u64, size: u64 },
     #[error("不是 JPEG 照片 (the upload does not start like a JPEG)")]
     NotJpeg,
+    #[error("{0}")]
+    Dimensions(String),
+    #[error("另一台设备正在上传这张照片 (another device's upload of this photo is under way)")]
+    HeldByAnotherDevice,
+    #[error(
+        "照片的第一个数据块必须包含 JPEG 图像头 (the first chunk must hold the JPEG frame header)"
+    )]
+    HeaderNotInFirstChunk,
     #[error("照片校验失败: 内容与 SHA-256 不符, 已丢弃, 请重新上传 (hash mismatch)")]
     HashMismatch,
     #[error("照片无法解码 ({0})")]

@@ -9,8 +9,9 @@
 use super::error::PhotoError;
 use super::files::Blobs;
 use super::hash::PhotoHash;
+use super::thumb::ThumbMaker;
 use super::upload::{self, Partial, Start};
-use super::{refs, table, thumb};
+use super::{refs, table};
 use crate::clock;
 use crate::storage::{Storage, StorageError};
 use cgt_shared::UserId;
@@ -50,6 +51,7 @@ pub struct PhotoStore {
     blobs: Blobs,
     max_bytes: u64,
     locks: Vec<Mutex<()>>,
+    thumbs: ThumbMaker,
 }
 
 impl PhotoStore {
@@ -63,6 +65,7 @@ impl PhotoStore {
             blobs,
             max_bytes,
             locks: (0..LOCK_STRIPES).map(|_| Mutex::new(())).collect(),
+            thumbs: ThumbMaker::default(),
         })
     }
 
@@ -108,6 +111,10 @@ impl PhotoStore {
         let _one_at_a_time = self.lock(hash);
         let (stored, under_way) =
             storage.read(|c| Ok((table::stored_size(c, hash)?, table::upload(c, hash)?)))?;
+        let under_way = match stored {
+            Some(_) => None,
+            None => upload::claim(under_way, who.device, clock::now())?,
+        };
         let stored = match stored {
             Some(size) => Some(size),
             None => self.adopt_orphan(storage, hash, who)?,
@@ -197,8 +204,8 @@ impl PhotoStore {
             // The answer that completed it was lost; the client resends the last chunk.
             return Ok(self.state(size, size, true));
         }
-        let partial: Partial = under_way.ok_or(PhotoError::NoUpload)?;
-        let step = upload::append(partial, claimed, chunk, CHUNK_BYTES)?;
+        let partial: Partial = upload::own(under_way, who.device)?.ok_or(PhotoError::NoUpload)?;
+        let step = upload::append(partial, claimed, chunk, CHUNK_BYTES, self.thumbs.pipeline())?;
         let owned = hash.clone();
         if self
             .blobs
@@ -254,7 +261,7 @@ impl PhotoStore {
             return Ok(cached);
         }
         let photo = self.blobs.read_stored(hash)?.ok_or(PhotoError::NotFound)?;
-        let small = thumb::thumbnail(&photo)?;
+        let small = self.thumbs.make(&photo)?;
         self.blobs.write_thumb(hash, &small)?;
         Ok(small)
     }

@@ -1,7 +1,7 @@
 //! The SQL of photos: `photos` (stored and verified) and `photo_uploads` (under way).
 
 use super::hash::PhotoHash;
-use super::upload::Partial;
+use super::upload::{Holder, Partial};
 use crate::storage::StorageError;
 use cgt_shared::{DeviceId, Timestamp, UserId};
 use rusqlite::{Connection, OptionalExtension};
@@ -40,17 +40,33 @@ pub fn stored_among(c: &Connection, hashes: &[String]) -> Result<Vec<bool>, Stor
         .collect()
 }
 
-pub fn upload(c: &Connection, hash: &PhotoHash) -> Result<Option<Partial>, StorageError> {
-    Ok(
-        c.prepare_cached("SELECT size, offset FROM photo_uploads WHERE sha256 = ?1")?
-            .query_row([hash.as_str()], |r| {
-                Ok(Partial {
-                    size: to_u64(r.get(0)?),
-                    offset: to_u64(r.get(1)?),
-                })
-            })
-            .optional()?,
-    )
+/// The upload under way, with the device that holds it.
+pub fn upload(c: &Connection, hash: &PhotoHash) -> Result<Option<(Partial, Holder)>, StorageError> {
+    let row = c
+        .prepare_cached(
+            "SELECT size, offset, device_id, started_at FROM photo_uploads WHERE sha256 = ?1",
+        )?
+        .query_row([hash.as_str()], |r| {
+            Ok((
+                to_u64(r.get(0)?),
+                to_u64(r.get(1)?),
+                r.get::<_, Vec<u8>>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })
+        .optional()?;
+    row.map(|(size, offset, device, started_at)| {
+        let device = uuid::Uuid::from_slice(&device)
+            .map_err(|e| StorageError::Corrupt(format!("photo upload device: {e}")))?;
+        Ok((
+            Partial { size, offset },
+            Holder {
+                device: DeviceId(device),
+                started_at: Timestamp(started_at),
+            },
+        ))
+    })
+    .transpose()
 }
 
 /// Records an upload starting at byte 0, replacing any earlier one.

@@ -53,6 +53,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "device_pending",
         include_str!("../../migrations/0012_device_pending.sql"),
     ),
+    (
+        13,
+        "security_events",
+        include_str!("../../migrations/0013_security_events.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded in `schema_migrations`, in list order, all in one
@@ -136,6 +141,7 @@ mod tests {
             "meta",
             "refusals",
             "schema_migrations",
+            "security_events",
             "sessions",
             "unit_grids",
             "users",

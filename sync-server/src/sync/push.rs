@@ -1,8 +1,8 @@
-//! One push frame end to end: decode it, lock its documents, merge each against the stored
-//! copy, commit everything (one storage job, so one shared fsync), then release the locks.
+//! One push frame end to end: decode it, lock its documents, check each document's changes
+//! against the request's budget, merge each against the stored copy, commit everything (one storage job, so one shared fsync), then release the locks.
 //! Blocking: runs on the blocking pool.
 
-use super::merge::{Existing, MergeContext, Merged, merge_guarded};
+use super::merge::{Existing, MergeContext, Merged, PushBudget, merge_guarded};
 use crate::auth::DeviceSession;
 use crate::caseflow::summary::summarize;
 use crate::clock;
@@ -35,6 +35,7 @@ pub fn process_frame(
     caller: &DeviceSession,
     bytes: &[u8],
     limits: &Limits,
+    budget: &mut PushBudget,
 ) -> Result<FrameResult, FrameError> {
     let frame: PushFrame = decode(bytes, limits)?;
     let now = clock::now();
@@ -59,15 +60,18 @@ pub fn process_frame(
                 Some(doc) => Some(doc.clone()),
                 None => load_doc(conn, push.id, caller.writer.user)?.map(|row| row.doc),
             };
-            let merged = merge_guarded(
-                existing.as_ref().map(|d| Existing {
-                    bytes: &d.bytes,
-                    owner: d.owner,
-                    readable: d.readable,
-                }),
-                push,
-                &cx,
-            );
+            let merged = match budget.admit(&push.changes) {
+                Err(refused) => refused,
+                Ok(()) => merge_guarded(
+                    existing.as_ref().map(|d| Existing {
+                        bytes: &d.bytes,
+                        owner: d.owner,
+                        readable: d.readable,
+                    }),
+                    push,
+                    &cx,
+                ),
+            };
             let outcome = match merged {
                 Merged::Unchanged { device_heads } => {
                     result.pushed.push((push.id, device_heads));

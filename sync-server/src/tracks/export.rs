@@ -4,6 +4,7 @@
 use cgt_shared::gpx::format_utc;
 use cgt_shared::track::TrackPoint;
 use cgt_shared::track::analysis::Stop;
+use cgt_shared::xml::escape;
 use serde_json::{Value, json};
 use std::fmt::Write;
 
@@ -12,13 +13,6 @@ fn stretches(points: &[TrackPoint], gap_ms: i64) -> Vec<&[TrackPoint]> {
     points
         .chunk_by(|a, b| b.at.millis() - a.at.millis() <= gap_ms)
         .collect()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 pub fn gpx(name: &str, points: &[TrackPoint], gap_ms: i64) -> String {

@@ -2,9 +2,10 @@
 //! query parameters `id`, `lat`, `lon`, `timestamp` (Unix seconds, milliseconds or ISO 8601
 //! UTC), `speed` (knots), `bearing`, `accuracy` (m), plus our `key` authenticating the unit.
 
+use super::segment::plausible_time;
 use cgt_shared::Timestamp;
 use cgt_shared::gpx::parse_utc;
-use cgt_shared::track::TrackPoint;
+use cgt_shared::track::{MAX_SPEED_MPS, TrackPoint};
 use std::collections::HashMap;
 use thiserror::Error;
 
@@ -51,11 +52,17 @@ pub fn read(params: &HashMap<String, String>, now: Timestamp) -> Result<Report, 
     let lon = number("lon")?.ok_or(ReportError::Missing("lon"))?;
     let at = match text("timestamp") {
         None => now,
-        Some(t) => parse_time(t).ok_or(ReportError::Invalid("timestamp"))?,
+        Some(t) => parse_time(t)
+            .filter(|&at| plausible_time(at, now))
+            .ok_or(ReportError::Invalid("timestamp"))?,
     };
-    let speed = number("speed")?;
-    if speed.is_some_and(|s| s < 0.0) {
+    let speed_mps = number("speed")?.map(|knots| knots * MPS_PER_KNOT);
+    if speed_mps.is_some_and(|s| !(0.0..=f64::from(MAX_SPEED_MPS)).contains(&s)) {
         return Err(ReportError::Invalid("speed"));
+    }
+    let bearing = number("bearing")?;
+    if bearing.is_some_and(|b| !(0.0..=360.0).contains(&b)) {
+        return Err(ReportError::Invalid("bearing"));
     }
     let accuracy = number("accuracy")?.unwrap_or(DEFAULT_ACCURACY_M);
     let point = TrackPoint {
@@ -63,7 +70,7 @@ pub fn read(params: &HashMap<String, String>, now: Timestamp) -> Result<Report, 
         lat,
         lon,
         accuracy_m: accuracy as f32,
-        speed_mps: speed.map(|knots| (knots * MPS_PER_KNOT) as f32),
+        speed_mps: speed_mps.map(|s| s as f32),
         mock: false,
     };
     point
@@ -73,13 +80,13 @@ pub fn read(params: &HashMap<String, String>, now: Timestamp) -> Result<Report, 
         id,
         key,
         point,
-        bearing: number("bearing")?,
+        bearing,
     })
 }
 
 fn parse_time(text: &str) -> Option<Timestamp> {
     if let Ok(n) = text.parse::<i64>() {
-        let ms = if n.abs() >= MILLIS_FROM {
+        let ms = if n.unsigned_abs() >= MILLIS_FROM.unsigned_abs() {
             n
         } else {
             n.checked_mul(1000)?
@@ -138,6 +145,29 @@ mod tests {
             Ok(Timestamp(1_795_500_309_000))
         );
         assert_eq!(at("noon"), Err(ReportError::Invalid("timestamp")));
+        // Year 29 million, 1970, a day ahead, the extremes of i64: times no position can have.
+        for wrong in [
+            "915151608000000000",
+            "0",
+            "86400",
+            "1795586400",
+            "-9223372036854775808",
+            "9223372036854775807",
+            "29000000-01-01T00:00:00Z",
+        ] {
+            assert_eq!(at(wrong), Err(ReportError::Invalid("timestamp")), "{wrong}");
+        }
+        for wrong in ["1e30", "inf", "200"] {
+            assert_eq!(
+                read_with(&[("speed", wrong)]),
+                Err(ReportError::Invalid("speed")),
+                "{wrong}"
+            );
+        }
+        assert_eq!(
+            read_with(&[("bearing", "1e300")]),
+            Err(ReportError::Invalid("bearing"))
+        );
         assert_eq!(
             read_with(&[("speed", "-1")]),
             Err(ReportError::Invalid("speed"))

@@ -27,6 +27,12 @@ pub enum SegmentError {
     Point { index: usize, reason: String },
 }
 
+/// Whether a position's time can be true: not before 2020, not ahead of the server's clock by
+/// more than a device's clock may run fast. Tracks and vehicle positions alike.
+pub fn plausible_time(at: Timestamp, now: Timestamp) -> bool {
+    at >= EARLIEST && at <= now.plus_millis(CLOCK_SKEW_MS)
+}
+
 /// The points of a segment body, or why it is refused.
 pub fn check(number: u32, body: &[u8], now: Timestamp) -> Result<Vec<TrackPoint>, SegmentError> {
     if !(1..=MAX_SEGMENT_NUMBER).contains(&number) {
@@ -39,11 +45,10 @@ pub fn check(number: u32, body: &[u8], now: Timestamp) -> Result<Vec<TrackPoint>
     if points.is_empty() {
         return Err(SegmentError::Empty);
     }
-    let latest = now.plus_millis(CLOCK_SKEW_MS);
     for (index, p) in points.iter().enumerate() {
         let bad = |reason: String| SegmentError::Point { index, reason };
         p.validate().map_err(|e| bad(e.to_string()))?;
-        if p.at < EARLIEST || p.at > latest {
+        if !plausible_time(p.at, now) {
             return Err(bad(format!("时间超出范围 ({} ms)", p.at.millis())));
         }
         if index > 0 && p.at <= points[index - 1].at {

@@ -85,7 +85,14 @@ pub fn put_segment(
     points: &[TrackPoint],
     data: &[u8],
     now: Timestamp,
-) -> Result<usize, StorageError> {
+) -> Result<Result<usize, ShiftRefusal>, StorageError> {
+    let shift_device: Option<Vec<u8>> = c
+        .prepare_cached("SELECT device_id FROM track_shifts WHERE id = ?1")?
+        .query_row([shift.as_bytes()], |r| r.get(0))
+        .optional()?;
+    if shift_device.is_some_and(|owner| owner != device.as_bytes()) {
+        return Ok(Err(ShiftRefusal::OtherDevice));
+    }
     let held: Option<i64> = c
         .prepare_cached(
             "SELECT points FROM track_segments WHERE device_id = ?1 AND shift_id = ?2 AND segment = ?3",
@@ -93,10 +100,10 @@ pub fn put_segment(
         .query_row(params![device.as_bytes(), shift.as_bytes(), number], |r| r.get(0))
         .optional()?;
     if let Some(held) = held.filter(|&n| n as usize >= points.len()) {
-        return Ok(held as usize);
+        return Ok(Ok(held as usize));
     }
     let (Some(first), Some(last)) = (points.first(), points.last()) else {
-        return Ok(0);
+        return Ok(Ok(0));
     };
     c.prepare_cached(
         "INSERT INTO track_segments (device_id, shift_id, segment, user_id, first_at, last_at,
@@ -120,7 +127,7 @@ pub fn put_segment(
         data,
         now.millis(),
     ])?;
-    Ok(points.len())
+    Ok(Ok(points.len()))
 }
 
 /// A person's points from `from` (inclusive) to `to` (exclusive), in time order, one per

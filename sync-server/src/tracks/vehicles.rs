@@ -135,6 +135,16 @@ pub fn register(
     Ok(inserted == 1)
 }
 
+/// Whether `key` is the key of registered unit `id` (a read: the key is checked before the
+/// position goes to the writer).
+pub fn key_matches(c: &Connection, id: &str, key: &str) -> Result<bool, StorageError> {
+    let hash: Option<String> = c
+        .prepare_cached("SELECT key_sha256 FROM vehicles WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    Ok(hash.is_some_and(|h| h == key_hash(key)))
+}
+
 fn rules_of(c: &Connection, id: &str, key: &str) -> Result<Option<VehicleRules>, StorageError> {
     let row: Option<(String, String)> = c
         .prepare_cached("SELECT key_sha256, rules FROM vehicles WHERE id = ?1")?

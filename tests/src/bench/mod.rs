@@ -2,6 +2,7 @@
 
 pub mod backlog;
 pub mod evaluation;
+pub mod flood;
 pub mod ingest;
 pub mod photo;
 pub mod track;

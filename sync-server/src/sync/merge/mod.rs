@@ -17,6 +17,9 @@ use cgt_shared::wire::{DocPush, Head, from_wire, to_wire};
 use cgt_shared::{CategoryTable, Report, Role, Timestamp};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+mod budget;
+pub use budget::PushBudget;
+
 /// Everything a merge depends on besides the document.
 pub struct MergeContext<'a> {
     pub writer: Writer,
@@ -75,6 +78,8 @@ fn refused(status: u16, reason: impl Into<String>, changes: Vec<Head>) -> Merged
 }
 
 /// [`merge`], with a panic inside Automerge (hostile input can cause one) turned into a refusal.
+/// The pushed bytes must have passed [`PushBudget::admit`]: Automerge itself inflates and
+/// expands without bounds.
 pub fn merge_guarded(existing: Option<Existing<'_>>, push: &DocPush, cx: &MergeContext) -> Merged {
     catch_unwind(AssertUnwindSafe(|| merge(existing, push, cx))).unwrap_or_else(|_| {
         tracing::warn!(doc = %push.id, "automerge panicked on a pushed document");

@@ -1,0 +1,19 @@
+//! Guards against floods: growing delays after wrong logins (per account and per address),
+//! a bounded pool for password hashing, and rate limits for the endpoints that authenticate
+//! with a key instead of a session. State lives in this process, bounded in size; each server
+//! instance limits what reaches it.
+//!
+//! Split: [`backoff`] is the pure policy of growing delays, [`bucket`] the pure token bucket,
+//! [`keyed`] a bounded map of either by key, [`login`] and [`keys`] put them together for the
+//! handlers, [`client`] finds the caller's address.
+
+pub mod backoff;
+pub mod bucket;
+pub mod client;
+pub mod keyed;
+pub mod keys;
+pub mod login;
+
+pub use client::ClientAddr;
+pub use keys::KeyGuard;
+pub use login::LoginGuard;
