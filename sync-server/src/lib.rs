@@ -11,6 +11,8 @@ pub mod cli;
 mod clock;
 pub mod demo;
 mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 mod guard;
 mod photos;
 pub mod reference;

@@ -63,9 +63,7 @@ async fn track_reads_check_the_role_first_and_ranges_cannot_wrap() -> anyhow::Re
         .await?;
     assert_eq!(status, 400, "{answer}");
     let (status, _) = supervisor
-        .get(&format!(
-            "/api/v1/tracks/people/inspector01?from=-9223372036854775807&to=1"
-        ))
+        .get("/api/v1/tracks/people/inspector01?from=-9223372036854775807&to=1")
         .await?;
     assert_eq!(status, 400);
     let (status, _) = supervisor
@@ -368,5 +366,40 @@ async fn every_answer_carries_the_security_headers() -> anyhow::Result<()> {
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
     }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_address_guessing_keys_is_refused_before_any_lookup() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(&server_binary(), &dir.path().join("server"))?;
+    let url = server.url();
+    let guesser = reqwest::Client::builder()
+        .local_address("127.0.0.5".parse::<std::net::IpAddr>()?)
+        .build()?;
+    let position =
+        |key: &str| format!("{url}/api/v1/osmand?id=ZT-SU-E1234&key={key}&lat=31.3&lon=120.6");
+    let mut statuses = Vec::new();
+    for i in 0..30 {
+        let status = guesser.get(position(&format!("guess-{i}"))).send().await?;
+        statuses.push(status.status().as_u16());
+    }
+    assert_eq!(statuses[..20], [401; 20], "{statuses:?}");
+    assert!(statuses[20..].iter().all(|&s| s == 429), "{statuses:?}");
+    // Even the right key waits at that address; another address is served.
+    let right = position("demo-muck-truck-key-2026");
+    assert_eq!(guesser.get(&right).send().await?.status().as_u16(), 429);
+    assert_eq!(reqwest::get(&right).await?.status().as_u16(), 200);
+    let sensor = guesser
+        .post(format!("{url}/api/v1/sensors/alarms"))
+        .header("x-api-key", "0".repeat(64))
+        .body(vec![b'['; 1 << 20])
+        .send()
+        .await?;
+    assert_eq!(
+        sensor.status().as_u16(),
+        429,
+        "refused before the body is read"
+    );
     Ok(())
 }

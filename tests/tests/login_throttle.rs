@@ -49,7 +49,7 @@ async fn two_hundred_wrong_passwords_do_not_each_get_a_try() -> anyhow::Result<(
         }
     }
     assert!(
-        heard >= 5 && heard <= 10,
+        (5..=10).contains(&heard),
         "heard {heard} of 200 wrong passwords"
     );
     assert_eq!(heard + refused, 200);

@@ -15,7 +15,7 @@ mod intake;
 mod key_gate;
 mod limit;
 mod open311;
-mod open311_xml;
+pub(crate) mod open311_xml;
 mod photos;
 mod reference;
 mod reference_admin;
@@ -35,6 +35,9 @@ use cgt_shared::wire::{PULL_PATH, PUSH_PATH, STATUS_PATH};
 use std::any::Any;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
+
+#[cfg(feature = "fuzzing")]
+pub(crate) use open311::form as open311_form;
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {

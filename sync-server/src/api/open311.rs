@@ -154,6 +154,12 @@ pub struct NewRequest {
     pub media_url: Option<String>,
 }
 
+/// A request form as the `Form` extractor reads it.
+#[cfg(feature = "fuzzing")]
+pub fn form(bytes: &[u8]) -> Option<NewRequest> {
+    serde_urlencoded::from_bytes(bytes).ok()
+}
+
 /// A refused key is 403 in GeoReport v2; a throttled client keeps the 429 and its Retry-After.
 fn key_refused(e: ApiError) -> Response {
     if e.status == StatusCode::TOO_MANY_REQUESTS {

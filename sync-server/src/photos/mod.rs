@@ -14,7 +14,7 @@ mod refs;
 mod store;
 mod table;
 mod thumb;
-mod upload;
+pub(crate) mod upload;
 
 pub use error::PhotoError;
 pub use hash::PhotoHash;
