@@ -473,17 +473,23 @@ async fn malformed_photo_requests_are_refused_as_json() {
     );
 
     // A device that claims another size starts over; chunks may not pass the claimed size.
-    let restarted = start(&server, &insp, &hash, 20).await.json();
+    let restarted = start(&server, &insp, &hash, 1000).await.json();
     assert_eq!(
         (restarted["offset"].as_u64(), restarted["size"].as_u64()),
-        (Some(0), Some(20))
+        (Some(0), Some(1000))
+    );
+    // The first chunk must hold the JPEG frame header, whose size is checked then.
+    check(
+        patch(&server, &insp, &hash, 0, &photo[..10]).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "第一个数据块",
     );
     assert_eq!(
-        patch(&server, &insp, &hash, 0, &photo[..10]).await.status,
+        patch(&server, &insp, &hash, 0, &photo[..600]).await.status,
         StatusCode::OK
     );
     check(
-        patch(&server, &insp, &hash, 10, &photo[10..30]).await,
+        patch(&server, &insp, &hash, 600, &photo[600..1100]).await,
         StatusCode::BAD_REQUEST,
         "超出照片大小",
     );

@@ -17,6 +17,8 @@ use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use cgt_shared::UserId;
 use serde::{Deserialize, Deserializer};
+use std::time::Duration;
+use tokio::sync::SemaphorePermit;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -94,6 +96,15 @@ pub async fn list(
     blocking(move || Ok(Json(storage.users()?))).await
 }
 
+/// A turn of the login guard's bounded argon2 pool: new passwords are hashed there too.
+async fn password_hasher(state: &AppState) -> Result<SemaphorePermit<'_>, ApiError> {
+    state
+        .logins()
+        .hasher()
+        .await
+        .map_err(|_| ApiError::throttled(Duration::from_secs(1), true))
+}
+
 /// `POST /api/v1/admin/users`: 201 with the new user.
 #[tracing::instrument(skip_all, fields(admin = %session.username, username = %body.username))]
 pub async fn create(
@@ -102,6 +113,7 @@ pub async fn create(
     JsonBody(body): JsonBody<CreateUser>,
 ) -> Result<(StatusCode, Json<UserListing>), ApiError> {
     let roles = parse_roles(&body.roles).map_err(invalid)?;
+    let _hasher = password_hasher(&state).await?;
     let storage = state.storage().clone();
     let account = NewAccount {
         username: body.username,
@@ -161,6 +173,7 @@ pub async fn reset_password(
     PathParam(id): PathParam<UserId>,
     JsonBody(body): JsonBody<NewPassword>,
 ) -> Result<Json<UserListing>, ApiError> {
+    let _hasher = password_hasher(&state).await?;
     let storage = state.storage().clone();
     let user = blocking(move || {
         let hash = account::password_hash(&body.password)?;
