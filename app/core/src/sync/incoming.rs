@@ -2,7 +2,15 @@
 
 use crate::error::ClientError;
 use automerge::{ActorId, AutoCommit, ChangeHash};
+use cgt_shared::doc::chunks::{ChunkBudget, check_chunks};
 use cgt_shared::wire::{DocUpdate, Head, to_wire};
+
+/// What one document from the server may expand to on the phone: far above any case's history,
+/// far below what would take the phone's memory (a hostile server or a man in the middle).
+const FROM_SERVER: ChunkBudget = ChunkBudget {
+    max_inflated_bytes: 64 << 20,
+    max_ops: 1_000_000,
+};
 
 /// A local document after an update from the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +34,8 @@ pub(crate) fn merge(
         None => AutoCommit::new(),
     }
     .with_actor(actor);
+    check_chunks(&update.changes, &FROM_SERVER)
+        .map_err(|e| ClientError::Protocol(format!("文档 {}: {e}", update.id)))?;
     doc.load_incremental(&update.changes)?;
     let has_server_heads = update
         .heads
@@ -45,6 +55,19 @@ mod tests {
     use automerge::{ROOT, ReadDoc};
     use cgt_shared::wire::from_wire;
     use cgt_shared::{DocId, Timestamp};
+
+    #[test]
+    fn an_update_past_the_budget_is_refused_before_loading() {
+        // A compressed change chunk: Automerge would inflate it without a cap.
+        let update = DocUpdate {
+            id: DocId::new(),
+            changes: b"\x85\x6f\x4a\x83\0\0\0\0\x02\x01\0".to_vec(),
+            heads: Vec::new(),
+            received_at: Timestamp(7),
+        };
+        let refused = merge(None, &update, ActorId::random()).unwrap_err();
+        assert!(matches!(refused, ClientError::Protocol(_)), "{refused}");
+    }
 
     fn update_from(server: &mut AutoCommit, have: &[Head]) -> DocUpdate {
         DocUpdate {
