@@ -108,9 +108,11 @@ pub fn push_frame(bytes: &[u8]) -> usize {
     frame.docs.len()
 }
 
-/// The query string of an OsmAnd position report.
+/// An OsmAnd position report: the bytes as a query string, or else as a JSON body.
 pub fn osmand_query(query: &[u8]) -> Option<osmand::Report> {
-    let params: HashMap<String, String> = serde_urlencoded::from_bytes(query).ok()?;
+    let params: HashMap<String, String> = serde_urlencoded::from_bytes(query)
+        .ok()
+        .or_else(|| osmand::json_params(query).ok())?;
     osmand::read(&params, NOW).ok()
 }
 

@@ -17,8 +17,11 @@ use crate::guard::ClientAddr;
 use crate::state::AppState;
 use crate::tracks::osmand;
 use crate::tracks::vehicles::{self, Registration};
+use axum::body::Body;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
 use axum::routing::get;
 use axum::{Json, Router};
 use cgt_shared::Timestamp;
@@ -105,14 +108,33 @@ async fn alarms(
 
 const UNKNOWN_VEHICLE: &str = "车载终端未登记或密钥错误 (unknown vehicle id or wrong key)";
 
-#[tracing::instrument(skip_all, fields(vehicle = params.get("id").map(String::as_str).unwrap_or("")))]
+/// The largest OsmAnd POST body: one position with its extras.
+const OSMAND_BODY_BYTES: usize = 16 << 10;
+
+/// `GET|POST /api/v1/osmand`: a position in any form [`osmand`] reads. Query parameters win
+/// over those of the body (the unit's configured URL carries `id` and `key`).
+#[tracing::instrument(skip_all, fields(vehicle))]
 async fn position(
     State(state): State<AppState>,
     client: ClientAddr,
-    QueryParams(params): QueryParams<HashMap<String, String>>,
+    QueryParams(mut params): QueryParams<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Body,
 ) -> Result<StatusCode, ApiError> {
+    let body = axum::body::to_bytes(body, OSMAND_BODY_BYTES)
+        .await
+        .map_err(|_| ApiError::too_large(OSMAND_BODY_BYTES))?;
+    if !body.is_empty() {
+        let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        let from_body = osmand::body_params(content_type, &body)
+            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        for (name, value) in from_body {
+            params.entry(name).or_insert(value);
+        }
+    }
     let now = clock::now();
     let report = osmand::read(&params, now).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    tracing::Span::current().record("vehicle", report.id.as_str());
     let (id, key) = (report.id.clone(), report.key.clone());
     look_up_key(
         &state,

@@ -58,6 +58,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "security_events",
         include_str!("../../migrations/0013_security_events.sql"),
     ),
+    (
+        14,
+        "vehicle_extras",
+        include_str!("../../migrations/0014_vehicle_extras.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded in `schema_migrations`, in list order, all in one

@@ -38,21 +38,45 @@ pub fn gpx(name: &str, points: &[TrackPoint], gap_ms: i64) -> String {
     out
 }
 
+/// The day as GeoJSON (RFC 7946): the stretches of two points or more as one MultiLineString
+/// with the times of its points, a fix standing alone between gaps as a MultiPoint (a line
+/// needs two positions), and the stops as points. Parts with nothing in them are left out.
 pub fn geojson(name: &str, points: &[TrackPoint], stops: &[Stop], gap_ms: i64) -> Value {
-    let parts = stretches(points, gap_ms);
-    let lines: Vec<Value> = parts
-        .iter()
-        .map(|s| s.iter().map(|p| json!([p.lon, p.lat])).collect())
-        .collect();
-    let times: Vec<Value> = parts
-        .iter()
-        .map(|s| s.iter().map(|p| json!(p.at.millis())).collect())
-        .collect();
-    let mut features = vec![json!({
-        "type": "Feature",
-        "geometry": { "type": "MultiLineString", "coordinates": lines },
-        "properties": { "name": name, "times": times },
-    })];
+    let (lines, alone): (Vec<&[TrackPoint]>, Vec<&[TrackPoint]>) = stretches(points, gap_ms)
+        .into_iter()
+        .partition(|s| s.len() >= 2);
+    let position = |p: &TrackPoint| json!([p.lon, p.lat]);
+    let mut features = Vec::new();
+    if !lines.is_empty() {
+        let coordinates: Vec<Value> = lines
+            .iter()
+            .map(|s| s.iter().map(position).collect())
+            .collect();
+        let times: Vec<Value> = lines
+            .iter()
+            .map(|s| s.iter().map(|p| json!(p.at.millis())).collect())
+            .collect();
+        features.push(json!({
+            "type": "Feature",
+            "geometry": { "type": "MultiLineString", "coordinates": coordinates },
+            "properties": { "name": name, "kind": "track", "times": times },
+        }));
+    }
+    if !alone.is_empty() {
+        let fixes: Vec<&TrackPoint> = alone.iter().flat_map(|s| s.iter()).collect();
+        features.push(json!({
+            "type": "Feature",
+            "geometry": {
+                "type": "MultiPoint",
+                "coordinates": fixes.iter().map(|p| position(p)).collect::<Vec<_>>(),
+            },
+            "properties": {
+                "name": name,
+                "kind": "isolated_fixes",
+                "times": fixes.iter().map(|p| p.at.millis()).collect::<Vec<_>>(),
+            },
+        }));
+    }
     features.extend(stops.iter().map(|s| {
         json!({
             "type": "Feature",
@@ -102,19 +126,69 @@ mod tests {
             lon: 120.6,
         };
         let doc = geojson("x", &points, &[stop], 120_000);
+        assert_valid(&doc);
         let features = doc["features"].as_array().unwrap();
-        assert_eq!(features.len(), 2);
+        assert_eq!(features.len(), 3);
+        assert_eq!(features[0]["geometry"]["type"], "MultiLineString");
         assert_eq!(
             features[0]["geometry"]["coordinates"]
                 .as_array()
                 .unwrap()
                 .len(),
-            2
+            1,
+            "the lone last fix is no line"
         );
+        assert_eq!(features[1]["geometry"]["type"], "MultiPoint");
         assert_eq!(
-            features[0]["properties"]["times"][1][0],
+            features[1]["properties"]["times"][0],
             json!(points[2].at.millis())
         );
-        assert_eq!(features[1]["properties"]["kind"], "stop");
+        assert_eq!(features[2]["properties"]["kind"], "stop");
+    }
+
+    /// The RFC 7946 rules a day's export can break: every Feature has a geometry object (or
+    /// null) and properties; positions are [lon, lat] in range; a LineString has two or more.
+    fn assert_valid(doc: &Value) {
+        assert_eq!(doc["type"], "FeatureCollection");
+        for feature in doc["features"].as_array().unwrap() {
+            assert_eq!(feature["type"], "Feature");
+            assert!(feature["properties"].is_object() || feature["properties"].is_null());
+            let geometry = &feature["geometry"];
+            let position = |p: &Value| {
+                let p = p.as_array().unwrap();
+                assert!(p.len() >= 2, "{p:?}");
+                let (lon, lat) = (p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
+                assert!((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat));
+            };
+            let line = |l: &Value| {
+                let l = l.as_array().unwrap();
+                assert!(l.len() >= 2, "a LineString needs two positions: {l:?}");
+                l.iter().for_each(position);
+            };
+            let coordinates = &geometry["coordinates"];
+            match geometry["type"].as_str().unwrap() {
+                "Point" => position(coordinates),
+                "MultiPoint" => coordinates.as_array().unwrap().iter().for_each(position),
+                "LineString" => line(coordinates),
+                "MultiLineString" => coordinates.as_array().unwrap().iter().for_each(line),
+                other => panic!("unexpected geometry {other}"),
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_day_exports_valid_geojson(gaps in proptest::collection::vec(0i64..400, 0..40)) {
+            let mut at = 0;
+            let points: Vec<TrackPoint> = gaps
+                .iter()
+                .enumerate()
+                .map(|(i, gap)| {
+                    at += gap + 1;
+                    point(at, 31.3 + i as f64 * 1e-5)
+                })
+                .collect();
+            assert_valid(&geojson("x", &points, &[], 120_000));
+        }
     }
 }

@@ -167,8 +167,9 @@ pub fn ingest(c: &Connection, report: &Report, now: Timestamp) -> Result<bool, S
     let p = &report.point;
     c.prepare_cached(
         "INSERT INTO vehicle_positions
-           (vehicle_id, at, lat, lon, speed_mps, bearing, accuracy_m, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
+           (vehicle_id, at, lat, lon, speed_mps, bearing, accuracy_m, received_at, altitude_m,
+            battery_pct)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING",
     )?
     .execute(params![
         report.id,
@@ -179,6 +180,8 @@ pub fn ingest(c: &Connection, report: &Report, now: Timestamp) -> Result<bool, S
         report.bearing,
         f64::from(p.accuracy_m),
         now.millis(),
+        report.altitude_m,
+        report.battery_pct,
     ])?;
     let day = day::day_of(p.at);
     let (start, end) = day::bounds(day);
