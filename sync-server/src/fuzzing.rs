@@ -2,7 +2,7 @@
 //! fuzz targets in `fuzz/` and the bounded fuzz tests of the suite (feature `fuzzing`). Each
 //! returns whatever the decoder made of the bytes; none may panic or abort, whatever they are.
 
-use crate::api::{open311_form, open311_xml};
+use crate::api::{open311_request_form, open311_xml};
 use crate::photos::CHUNK_BYTES;
 use crate::photos::upload::{self, Partial};
 pub use crate::sync::merge::Merged;
@@ -118,7 +118,7 @@ pub fn osmand_query(query: &[u8]) -> Option<osmand::Report> {
 
 /// An Open311 request form, and the GeoReport XML of its description as the server writes it.
 pub fn open311_request(form: &[u8]) -> Option<String> {
-    let request = open311_form(form)?;
+    let request = open311_request_form(form)?;
     let answer = serde_json::json!([{ "description": request.description }]);
     Some(open311_xml::to_xml("service_requests", "request", &answer))
 }

@@ -497,6 +497,7 @@ pub async fn create(
             name: body.contact_name,
             phone: body.contact_phone,
         }),
+        open311: None,
     };
     let now = clock::now();
     blocking(move || {

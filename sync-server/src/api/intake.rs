@@ -135,6 +135,7 @@ pub async fn sensor_alarm(
             photos: Vec::new(),
             urgent: true,
             contact: None,
+            open311: None,
         };
         let row = create_case(&state, new, owner.user, owner.device, now)?;
         Ok((

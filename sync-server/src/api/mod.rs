@@ -15,6 +15,7 @@ mod intake;
 mod key_gate;
 mod limit;
 mod open311;
+mod open311_form;
 pub(crate) mod open311_xml;
 mod photos;
 mod reference;
@@ -37,7 +38,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
 #[cfg(feature = "fuzzing")]
-pub(crate) use open311::form as open311_form;
+pub(crate) use open311::form as open311_request_form;
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {

@@ -7,6 +7,7 @@
 use super::blocking;
 use super::extract::{PathParam, QueryParams};
 use super::intake::key_owner;
+use super::open311_form::{fields, new_request};
 use super::open311_xml::xml_format;
 use crate::caseflow::act::act;
 use crate::caseflow::create::{NewCase, create_case};
@@ -14,8 +15,10 @@ use crate::clock;
 use crate::error::ApiError;
 use crate::guard::ClientAddr;
 use crate::state::AppState;
+use crate::storage::Open311Fields;
 use crate::storage::{CaseFilter, CaseListRow, Contact};
-use axum::extract::{Form, State};
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -26,8 +29,11 @@ use cgt_shared::doc::workflow::Satisfaction;
 use cgt_shared::{CategoryTable, DocId, Kind, Position, Role, Timestamp};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::collections::HashMap;
 
 const CST_MS: i64 = 8 * 3_600_000;
+/// What every new public request is told.
+const SERVICE_NOTICE: &str = "已受理登记,将安排监督员现场核实";
 const MAX_REQUESTS: u32 = 1_000;
 
 /// A GeoReport error body: `[{"code": 400, "description": "…"}]`.
@@ -39,8 +45,13 @@ fn error(status: StatusCode, description: impl Into<String>) -> Response {
         .into_response()
 }
 
+/// GeoReport v2 answers invalid input with 400, where the rest of the API says 422.
 fn from_api(e: ApiError) -> Response {
-    error(e.status, e.message)
+    let status = match e.status {
+        StatusCode::UNPROCESSABLE_ENTITY => StatusCode::BAD_REQUEST,
+        other => other,
+    };
+    error(status, e.message)
 }
 
 /// A path segment without its `.json` / `.xml` format suffix.
@@ -139,25 +150,24 @@ pub async fn service(
     }
 }
 
-#[derive(Clone, Debug, Deserialize)]
-pub struct NewRequest {
-    pub api_key: Option<String>,
-    pub service_code: Option<String>,
-    pub lat: Option<f64>,
-    pub long: Option<f64>,
-    pub address_string: Option<String>,
-    pub description: Option<String>,
-    pub email: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub phone: Option<String>,
-    pub media_url: Option<String>,
+/// A request form as the handler reads it (the fuzz targets drive it).
+#[cfg(feature = "fuzzing")]
+pub fn form(bytes: &[u8]) -> Option<super::open311_form::NewRequest> {
+    fields(None, bytes).and_then(new_request).ok()
 }
 
-/// A request form as the `Form` extractor reads it.
-#[cfg(feature = "fuzzing")]
-pub fn form(bytes: &[u8]) -> Option<NewRequest> {
-    serde_urlencoded::from_bytes(bytes).ok()
+/// The largest request form: a description and the reporter's details.
+const FORM_BYTES: usize = 64 << 10;
+
+/// The fields of a form body (bounded), or the GeoReport error to answer.
+async fn read_form(query: Option<&str>, body: Body) -> Result<HashMap<String, String>, Response> {
+    let body = axum::body::to_bytes(body, FORM_BYTES).await.map_err(|_| {
+        error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body exceeds {FORM_BYTES} bytes"),
+        )
+    })?;
+    fields(query, &body).map_err(|e| error(StatusCode::BAD_REQUEST, e))
 }
 
 /// A refused key is 403 in GeoReport v2; a throttled client keeps the 429 and its Retry-After.
@@ -175,12 +185,20 @@ fn key_refused(e: ApiError) -> Response {
     }
 }
 
-/// `POST /open311/v2/requests.json` (form-encoded, with `api_key`).
+/// `POST /open311/v2/requests.json` (form-encoded, with `api_key` in the form or the query).
 pub async fn create(
     State(state): State<AppState>,
     client: ClientAddr,
-    Form(form): Form<NewRequest>,
+    RawQuery(query): RawQuery,
+    body: Body,
 ) -> Response {
+    let form = match read_form(query.as_deref(), body).await {
+        Ok(fields) => match new_request(fields) {
+            Ok(form) => form,
+            Err(e) => return error(StatusCode::BAD_REQUEST, e),
+        },
+        Err(refused) => return refused,
+    };
     let Some(key) = form.api_key.as_deref() else {
         return error(StatusCode::FORBIDDEN, "api_key required");
     };
@@ -194,16 +212,23 @@ pub async fn create(
     let (Some(lat), Some(lon)) = (form.lat, form.long) else {
         return error(
             StatusCode::BAD_REQUEST,
-            "lat and long are required (address_string alone is not supported)",
+            "lat and long are required: this jurisdiction cannot locate address_string or \
+             address_id alone; send the position (WGS84) with the address",
         );
     };
-    let mut description = form.description.unwrap_or_default().trim().to_string();
-    if let Some(address) = form.address_string.filter(|a| !a.trim().is_empty()) {
-        description = format!("{description}(地址: {})", address.trim());
-    }
-    if let Some(url) = form.media_url.filter(|u| !u.trim().is_empty()) {
-        description = format!("{description}(图片: {})", url.trim());
-    }
+    // GeoReport makes the description optional; a case needs one, so the service names it.
+    let description = form.description.unwrap_or_else(|| {
+        state
+            .table()
+            .subclass(kind, class, subclass)
+            .map_or_else(|_| service_code(kind, class, subclass), |s| s.name.clone())
+    });
+    let open311 = Open311Fields {
+        address_string: form.address_string,
+        address_id: form.address_id,
+        zipcode: form.zipcode,
+        media_url: form.media_url,
+    };
     let name = [form.last_name, form.first_name]
         .into_iter()
         .flatten()
@@ -225,6 +250,7 @@ pub async fn create(
             name: (!name.is_empty()).then_some(name),
             phone: form.phone,
         }),
+        open311: Some(open311),
     };
     let now = clock::now();
     let created =
@@ -232,7 +258,7 @@ pub async fn create(
     match created {
         Ok(row) => Json(json!([{
             "service_request_id": row.id,
-            "service_notice": "已受理登记,将安排监督员现场核实",
+            "service_notice": SERVICE_NOTICE,
             "account_id": null,
         }]))
         .into_response(),
@@ -240,7 +266,9 @@ pub async fn create(
     }
 }
 
-fn request_json(table: &CategoryTable, row: &CaseListRow) -> Value {
+/// One request as GeoReport v2 answers it, every field of the specification present.
+fn request_json(table: &CategoryTable, row: &CaseListRow, fields: Option<&Open311Fields>) -> Value {
+    let fields = fields.cloned().unwrap_or_default();
     let kind = Kind::parse(&row.kind).unwrap_or(Kind::Event);
     let name = table
         .subclass(kind, row.class, row.subclass)
@@ -254,12 +282,16 @@ fn request_json(table: &CategoryTable, row: &CaseListRow) -> Value {
         "service_code": service_code(kind, row.class, row.subclass),
         "description": row.description,
         "agency_responsible": "数字城管指挥中心",
+        "service_notice": SERVICE_NOTICE,
         "requested_datetime": datetime(row.reported_at),
+        "updated_datetime": datetime(row.step_started_at.unwrap_or(row.reported_at)),
         "expected_datetime": row.step_deadline.map(datetime),
-        "address": null,
+        "address": fields.address_string,
+        "address_id": fields.address_id,
+        "zipcode": fields.zipcode,
         "lat": row.lat,
         "long": row.lon,
-        "media_url": null,
+        "media_url": fields.media_url,
     })
 }
 
@@ -306,6 +338,8 @@ pub async fn list(
         };
         let rows = state.storage().cases(&filter, MAX_REQUESTS)?;
         let table = state.table();
+        let listed: Vec<DocId> = rows.iter().map(|r| r.id).collect();
+        let fields = state.storage().open311_fields(&listed)?;
         Ok(rows
             .iter()
             .filter(|r| ids.as_ref().is_none_or(|ids| ids.contains(&r.id)))
@@ -323,7 +357,7 @@ pub async fn list(
                 Some("closed") => r.status.is_final(),
                 _ => true,
             })
-            .map(|r| request_json(table, r))
+            .map(|r| request_json(table, r, fields.get(&r.id)))
             .collect::<Vec<_>>())
     })
     .await;
@@ -339,11 +373,15 @@ pub async fn one(State(state): State<AppState>, PathParam(id): PathParam<String>
         return error(StatusCode::NOT_FOUND, "no such service request");
     };
     let found = blocking(move || {
-        Ok(state
+        let Some(row) = state
             .storage()
             .case(id)?
             .filter(|r| r.source == Source::Public)
-            .map(|r| request_json(state.table(), &r)))
+        else {
+            return Ok(None);
+        };
+        let fields = state.storage().open311_fields(&[id])?;
+        Ok(Some(request_json(state.table(), &row, fields.get(&id))))
     })
     .await;
     match found {
@@ -353,7 +391,7 @@ pub async fn one(State(state): State<AppState>, PathParam(id): PathParam<String>
     }
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct Rating {
     pub api_key: String,
     /// `satisfied`, `basic` or `unsatisfied`.
@@ -366,8 +404,25 @@ pub async fn rate(
     State(state): State<AppState>,
     client: ClientAddr,
     PathParam(id): PathParam<DocId>,
-    Form(form): Form<Rating>,
+    RawQuery(query): RawQuery,
+    body: Body,
 ) -> Response {
+    let mut fields = match read_form(query.as_deref(), body).await {
+        Ok(fields) => fields,
+        Err(refused) => return refused,
+    };
+    let (Some(api_key), Some(satisfaction)) =
+        (fields.remove("api_key"), fields.remove("satisfaction"))
+    else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "api_key and satisfaction are required",
+        );
+    };
+    let form = Rating {
+        api_key,
+        satisfaction,
+    };
     let owner = match key_owner(&state, client, &form.api_key, "open311").await {
         Ok(owner) => owner,
         Err(e) => return key_refused(e),

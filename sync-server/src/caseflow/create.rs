@@ -4,7 +4,10 @@
 
 use super::summary::{CaseRow, summarize};
 use crate::state::AppState;
-use crate::storage::{Contact, StorageError, insert_contact, store_doc, upsert_case};
+use crate::storage::{
+    Contact, Open311Fields, StorageError, insert_contact, insert_open311_fields, store_doc,
+    upsert_case,
+};
 use automerge::transaction::CommitOptions;
 use cgt_shared::caseflow::Source;
 use cgt_shared::doc::authz::Owner;
@@ -32,6 +35,8 @@ pub struct NewCase {
     pub photos: Vec<String>,
     pub urgent: bool,
     pub contact: Option<Contact>,
+    /// What an Open311 client sent beside the case (address, media URL).
+    pub open311: Option<Open311Fields>,
 }
 
 #[derive(Debug, Error)]
@@ -112,12 +117,15 @@ pub fn create_case(
     let written = row.clone();
     let bytes = doc.save();
     let heads = to_wire(&doc.get_heads());
-    let contact = new.contact;
+    let (contact, open311) = (new.contact, new.open311);
     storage.write(move |c| {
         store_doc(c, id, &bytes, &heads, &Owner { user, device }, now)?;
         upsert_case(c, &written)?;
         if let Some(contact) = &contact {
             insert_contact(c, id, contact)?;
+        }
+        if let Some(fields) = &open311 {
+            insert_open311_fields(c, id, fields)?;
         }
         Ok(())
     })?;

@@ -63,6 +63,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "vehicle_extras",
         include_str!("../../migrations/0014_vehicle_extras.sql"),
     ),
+    (
+        15,
+        "open311_fields",
+        include_str!("../../migrations/0015_open311_fields.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded in `schema_migrations`, in list order, all in one
@@ -144,6 +149,7 @@ mod tests {
             "doc_readers",
             "docs",
             "meta",
+            "open311_fields",
             "refusals",
             "schema_migrations",
             "security_events",
