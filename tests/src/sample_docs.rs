@@ -145,6 +145,25 @@ fn take_uleb(bytes: &mut &[u8]) -> u64 {
     value
 }
 
+/// `bytes` with a byte overwritten at each position (taken modulo the length).
+pub fn overwritten(mut bytes: Vec<u8>, edits: &[(usize, u8)]) -> Vec<u8> {
+    let len = bytes.len();
+    if len > 0 {
+        for &(at, value) in edits {
+            bytes[at % len] = value;
+        }
+    }
+    bytes
+}
+
+/// A chunk whose body has bytes overwritten as [`overwritten`] does, framed again with a valid
+/// checksum (so Automerge really parses it rather than refusing the checksum).
+pub fn mutated_chunk(sample: &[u8], edits: &[(usize, u8)]) -> Vec<u8> {
+    let (len, n) = read_uleb(&sample[9..]);
+    let body = overwritten(sample[9 + n..9 + n + len as usize].to_vec(), edits);
+    crate::bombs::chunk(sample[8], &body)
+}
+
 pub fn read_uleb(bytes: &[u8]) -> (u64, usize) {
     let mut value = 0u64;
     for (i, byte) in bytes.iter().enumerate() {

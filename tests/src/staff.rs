@@ -75,4 +75,14 @@ impl Staff {
         let status = response.status().as_u16();
         Ok((status, response.json().await.unwrap_or(Value::Null)))
     }
+
+    /// A new API key of `channel` (`open311` or `sensor`), created by this (admin) login.
+    pub async fn api_key(&self, channel: &str) -> anyhow::Result<String> {
+        let body = serde_json::json!({ "name": format!("测试 {channel}"), "channel": channel });
+        let answer = self.expect("/api/v1/admin/api-keys", body, 201).await?;
+        answer["key"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| anyhow::anyhow!("no key in {answer}"))
+    }
 }

@@ -11,8 +11,10 @@ use cgt_server::fuzzing::{
 use cgt_shared::track::{TrackPoint, codec};
 use cgt_shared::wire::{self, DocPush, PushFrame};
 use cgt_shared::{DocId, Timestamp};
-use cgt_tests::bombs::chunk;
-use cgt_tests::sample_docs::{big_doc, read_uleb, rich_doc, small_doc, split_chunks};
+
+use cgt_tests::sample_docs::{
+    big_doc, mutated_chunk, overwritten, rich_doc, small_doc, split_chunks,
+};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use std::sync::OnceLock;
@@ -32,17 +34,6 @@ fn chunks() -> &'static Vec<Vec<u8>> {
     })
 }
 
-/// Overwrites a few bytes of a chunk's body and re-frames it with a valid checksum.
-fn mutate(sample: &[u8], edits: &[(Index, u8)]) -> Vec<u8> {
-    let (len, n) = read_uleb(&sample[9..]);
-    let mut body = sample[9 + n..9 + n + len as usize].to_vec();
-    let body_len = body.len();
-    for (at, value) in edits {
-        body[at.index(body_len)] = *value;
-    }
-    chunk(sample[8], &body)
-}
-
 fn segment() -> Vec<u8> {
     let points: Vec<TrackPoint> = (0..50)
         .map(|s| TrackPoint {
@@ -57,39 +48,31 @@ fn segment() -> Vec<u8> {
     codec::encode(&points)
 }
 
-fn edit(mut bytes: Vec<u8>, edits: &[(Index, u8)]) -> Vec<u8> {
-    let len = bytes.len();
-    for (at, value) in edits {
-        bytes[at.index(len)] = *value;
-    }
-    bytes
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(CASES))]
 
     #[test]
     fn pushed_changes_never_panic(
         sample in any::<Index>(),
-        edits in proptest::collection::vec((any::<Index>(), any::<u8>()), 1..4),
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..4),
         random in proptest::collection::vec(any::<u8>(), 0..300),
     ) {
         let chunks = chunks();
-        let mutated = mutate(&chunks[sample.index(chunks.len())], &edits);
+        let mutated = mutated_chunk(&chunks[sample.index(chunks.len())], &edits);
         prop_assert_eq!(merge_changes(&mutated).len(), 2);
         prop_assert_eq!(merge_changes(&random).len(), 2);
     }
 
     #[test]
     fn push_frames_never_panic(
-        edits in proptest::collection::vec((any::<Index>(), any::<u8>()), 0..4),
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..4),
         random in proptest::collection::vec(any::<u8>(), 0..300),
     ) {
         let frame = PushFrame {
             docs: vec![DocPush { id: DocId::new(), base: vec![], heads: vec![], changes: small_doc().save() }],
         };
         let encoded = wire::encode(&frame, 3);
-        let _ = push_frame(&edit(encoded, &edits));
+        let _ = push_frame(&overwritten(encoded, &edits));
         let _ = push_frame(&random);
     }
 
@@ -120,21 +103,21 @@ proptest! {
 
     #[test]
     fn photo_uploads_never_panic(
-        edits in proptest::collection::vec((any::<Index>(), any::<u8>()), 1..6),
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..6),
         cut in any::<Index>(),
     ) {
         let jpeg = cgt_photo::sample::street_scene_jpeg(64, 48, 80, 1);
-        let mutated = edit(jpeg, &edits);
+        let mutated = overwritten(jpeg, &edits);
         let _ = photo_upload(&mutated[..cut.index(mutated.len()) + 1]);
         let _ = photo_upload(&mutated);
     }
 
     #[test]
     fn track_segments_never_panic(
-        edits in proptest::collection::vec((any::<Index>(), any::<u8>()), 1..4),
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..4),
         random in proptest::collection::vec(any::<u8>(), 0..300),
     ) {
-        let _ = track_segment(&edit(segment(), &edits));
+        let _ = track_segment(&overwritten(segment(), &edits));
         let _ = track_segment(&random);
     }
 }

@@ -286,14 +286,7 @@ async fn feeds_stay_well_formed_and_vehicle_positions_must_be_possible() -> anyh
     let url = server.url();
     let http = reqwest::Client::new();
     let admin = Staff::login(&url, "admin").await?;
-    let key = admin
-        .expect(
-            "/api/v1/admin/api-keys",
-            json!({ "name": "市民 App", "channel": "open311" }),
-            201,
-        )
-        .await?;
-    let key = key["key"].as_str().expect("key").to_string();
+    let key = admin.api_key("open311").await?;
     let form = [
         ("api_key", key.as_str()),
         ("service_code", "event-01-02"),

@@ -264,14 +264,7 @@ async fn bombs_are_refused_under_a_memory_limit() -> anyhow::Result<()> {
 
     // Open311 with a 10 MB description; OsmAnd with numbers no position has.
     let admin = Staff::login(&target.url, "admin").await?;
-    let key = admin
-        .expect(
-            "/api/v1/admin/api-keys",
-            json!({ "name": "市民 App", "channel": "open311" }),
-            201,
-        )
-        .await?;
-    let key = key["key"].as_str().expect("key").to_string();
+    let key = admin.api_key("open311").await?;
     let description = "井".repeat(3_500_000);
     let form = [
         ("api_key", key.as_str()),

@@ -7,7 +7,7 @@ mod common;
 use cgt_tests::server_process::ServerProcess;
 use cgt_tests::staff::Staff;
 use common::*;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 const RESPONSE_FIELDS: [&str; 17] = [
     "service_request_id",
@@ -65,14 +65,7 @@ async fn start(dir: &std::path::Path) -> anyhow::Result<(ServerProcess, Open311)
     let server = ServerProcess::start(&server_binary(), &dir.join("server"))?;
     let url = server.url();
     let admin = Staff::login(&url, "admin").await?;
-    let key = admin
-        .expect(
-            "/api/v1/admin/api-keys",
-            json!({ "name": "市民 App", "channel": "open311" }),
-            201,
-        )
-        .await?;
-    let key = key["key"].as_str().expect("key").to_string();
+    let key = admin.api_key("open311").await?;
     let client = Open311 {
         url,
         key,

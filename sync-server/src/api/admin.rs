@@ -98,17 +98,26 @@ pub struct RefusalQuery {
     pub limit: Option<u32>,
 }
 
+impl RefusalQuery {
+    /// How many rows to answer: the default, or a limit within range.
+    fn limit(&self) -> Result<u32, ApiError> {
+        let limit = self.limit.unwrap_or(DEFAULT_REFUSALS);
+        if (1..=MAX_REFUSALS).contains(&limit) {
+            Ok(limit)
+        } else {
+            Err(ApiError::bad_request(format!(
+                "limit 必须在 1…{MAX_REFUSALS} 之间 (limit out of range)"
+            )))
+        }
+    }
+}
+
 pub async fn refusals(
     State(state): State<AppState>,
     AdminSession(_): AdminSession,
     QueryParams(query): QueryParams<RefusalQuery>,
 ) -> Result<Json<Vec<RefusalRecord>>, ApiError> {
-    let limit = query.limit.unwrap_or(DEFAULT_REFUSALS);
-    if !(1..=MAX_REFUSALS).contains(&limit) {
-        return Err(ApiError::bad_request(format!(
-            "limit 必须在 1…{MAX_REFUSALS} 之间 (limit out of range)"
-        )));
-    }
+    let limit = query.limit()?;
     let storage = state.storage().clone();
     blocking(move || Ok(Json(storage.refusals(limit)?))).await
 }
@@ -119,12 +128,7 @@ pub async fn security_events(
     AdminSession(_): AdminSession,
     QueryParams(query): QueryParams<RefusalQuery>,
 ) -> Result<Json<Vec<SecurityEvent>>, ApiError> {
-    let limit = query.limit.unwrap_or(DEFAULT_REFUSALS);
-    if !(1..=MAX_REFUSALS).contains(&limit) {
-        return Err(ApiError::bad_request(format!(
-            "limit 必须在 1…{MAX_REFUSALS} 之间 (limit out of range)"
-        )));
-    }
+    let limit = query.limit()?;
     let storage = state.storage().clone();
     blocking(move || Ok(Json(storage.security_events(limit)?))).await
 }

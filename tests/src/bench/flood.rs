@@ -7,7 +7,6 @@ use super::percentile;
 use crate::fixtures::{new_report, rng};
 use crate::inprocess::InProcessServer;
 use cgt_client::Client;
-use cgt_shared::Role;
 use serde_json::{Value, json};
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
@@ -18,7 +17,6 @@ const DEVICES: usize = 20;
 const FLOODERS: usize = 64;
 const ADDRESSES: usize = 1024;
 const FLOOD_LIMIT: Duration = Duration::from_secs(120);
-const PASSWORD: &str = "bench-password-1";
 
 /// What the flood sent and how it was answered.
 #[derive(Default)]
@@ -35,20 +33,7 @@ pub fn run(rounds: usize) -> anyhow::Result<Value> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let mut clients = Vec::new();
-    for d in 0..DEVICES {
-        let username = format!("flood{d:02}");
-        cgt_server::create_user(
-            &server.settings,
-            &username,
-            &username,
-            PASSWORD,
-            &[Role::Inspector],
-        )?;
-        let client = Client::open(dir.path().join(format!("device-{d}.sqlite3")))?;
-        runtime.block_on(client.login(&server.url(), &username, PASSWORD, "bench"))?;
-        clients.push(client);
-    }
+    let clients = super::devices(&server, &runtime, dir.path(), "flood", DEVICES)?;
     let rounds = rounds.max(2) * 2;
     let quiet = runtime.block_on(sync_rounds(&clients, rounds, 0))?;
     eprintln!("quiet: {} syncs", quiet.len());

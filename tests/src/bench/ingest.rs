@@ -6,14 +6,11 @@
 use super::{median, percentile};
 use crate::fixtures::{new_report, rng};
 use crate::inprocess::InProcessServer;
-use cgt_client::Client;
-use cgt_shared::Role;
 use serde_json::{Value, json};
 use std::time::Instant;
 
 const DEVICES: usize = 50;
 const REPORTS_PER_WAVE: usize = 25;
-const PASSWORD: &str = "bench-password-1";
 
 pub fn run(waves: usize) -> anyhow::Result<Value> {
     let dir = tempfile::tempdir()?;
@@ -22,20 +19,7 @@ pub fn run(waves: usize) -> anyhow::Result<Value> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let mut clients = Vec::new();
-    for d in 0..DEVICES {
-        let username = format!("bench{d:02}");
-        cgt_server::create_user(
-            &server.settings,
-            &username,
-            &username,
-            PASSWORD,
-            &[Role::Inspector],
-        )?;
-        let client = Client::open(dir.path().join(format!("device-{d}.sqlite3")))?;
-        runtime.block_on(client.login(&server.url(), &username, PASSWORD, "bench"))?;
-        clients.push(client);
-    }
+    let clients = super::devices(&server, &runtime, dir.path(), "bench", DEVICES)?;
     eprintln!("{DEVICES} devices logged in");
     let mut latencies_ms = Vec::new();
     let mut busy_seconds = 0.0;

@@ -7,6 +7,33 @@ pub mod ingest;
 pub mod photo;
 pub mod track;
 
+/// `count` devices, each of its own inspector `<prefix>NN` created for the run, logged in to
+/// `server` (their stores under `dir`).
+pub fn devices(
+    server: &crate::inprocess::InProcessServer,
+    runtime: &tokio::runtime::Runtime,
+    dir: &std::path::Path,
+    prefix: &str,
+    count: usize,
+) -> anyhow::Result<Vec<cgt_client::Client>> {
+    const PASSWORD: &str = "bench-password-1";
+    (0..count)
+        .map(|d| {
+            let username = format!("{prefix}{d:02}");
+            cgt_server::create_user(
+                &server.settings,
+                &username,
+                &username,
+                PASSWORD,
+                &[cgt_shared::Role::Inspector],
+            )?;
+            let client = cgt_client::Client::open(dir.join(format!("{prefix}-{d}.sqlite3")))?;
+            runtime.block_on(client.login(&server.url(), &username, PASSWORD, "bench"))?;
+            Ok(client)
+        })
+        .collect()
+}
+
 /// Median of a non-empty sample.
 pub fn median(samples: &mut [f64]) -> f64 {
     samples.sort_by(f64::total_cmp);
