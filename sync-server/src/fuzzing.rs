@@ -108,12 +108,15 @@ pub fn push_frame(bytes: &[u8]) -> usize {
     frame.docs.len()
 }
 
-/// An OsmAnd position report: the bytes as a query string, or else as a JSON body.
-pub fn osmand_query(query: &[u8]) -> Option<osmand::Report> {
-    let params: HashMap<String, String> = serde_urlencoded::from_bytes(query)
-        .ok()
-        .or_else(|| osmand::json_params(query).ok())?;
-    osmand::read(&params, NOW).ok()
+/// An OsmAnd position report: the bytes read both as a query string and as a JSON body (a form
+/// reader takes almost anything, so the JSON reader is tried on its own); the first accepted.
+pub fn osmand_query(bytes: &[u8]) -> Option<osmand::Report> {
+    let as_form = serde_urlencoded::from_bytes::<HashMap<String, String>>(bytes).ok();
+    let as_json = osmand::json_params(bytes).ok();
+    let read = |params: Option<HashMap<String, String>>| osmand::read(&params?, NOW).ok();
+    let from_form = read(as_form);
+    let from_json = read(as_json);
+    from_form.or(from_json)
 }
 
 /// An Open311 request form, and the GeoReport XML of its description as the server writes it.
