@@ -1,6 +1,6 @@
 //! A map from key to a small record, bounded in size: an attacker who varies usernames or
 //! addresses cannot make it grow without end. When full, records that say nothing any more are
-//! dropped first, then arbitrary ones.
+//! dropped first, then an eighth of the rest, arbitrary ones.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -30,10 +30,14 @@ impl<V: Clone> Keyed<V> {
         let mut records = self.records.lock().unwrap_or_else(PoisonError::into_inner);
         if !records.contains_key(key) && records.len() >= self.capacity {
             records.retain(|_, v| !stale(v));
-            if records.len() >= self.capacity
-                && let Some(victim) = records.keys().next().cloned()
-            {
-                records.remove(&victim);
+            // Still full: drop an eighth, so that the next sweep is thousands of keys away and
+            // a caller varying its key cannot make every request scan the whole map.
+            let keep = self.capacity - self.capacity.div_ceil(8);
+            if records.len() > keep {
+                let victims: Vec<String> = records.keys().skip(keep).cloned().collect();
+                for victim in victims {
+                    records.remove(&victim);
+                }
             }
         }
         f(records.entry(key.to_string()).or_insert_with(fresh))
@@ -66,7 +70,18 @@ mod tests {
         assert_eq!(map.get("b"), Some(5));
         for i in 0..100 {
             map.with(&format!("k{i}"), || 9, |v| *v == 0, |v| *v += 1);
+            assert!(map.records.lock().unwrap().len() <= 3);
         }
-        assert_eq!(map.records.lock().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn a_full_map_of_live_records_sheds_an_eighth_at_once() {
+        let map: Keyed<u32> = Keyed::new(800);
+        for i in 0..800 {
+            map.with(&format!("k{i}"), || 1, |_| false, |_| ());
+        }
+        map.with("new", || 1, |_| false, |_| ());
+        assert_eq!(map.records.lock().unwrap().len(), 701);
+        assert_eq!(map.get("new"), Some(1));
     }
 }
