@@ -184,29 +184,38 @@ impl<'b> Walker<'b> {
     }
 
     fn charge_ops(&mut self, n: u64) -> Result<()> {
-        self.stats.ops = self.stats.ops.saturating_add(n);
-        let (declared, max) = (self.stats.ops, self.budget.max_ops);
-        if exceeds(declared, max) {
-            return Err(ChunkError::TooManyOps { declared, max });
-        }
-        Ok(())
+        let max = self.budget.max_ops;
+        charge(&mut self.stats.ops, n, max, |declared, max| {
+            ChunkError::TooManyOps { declared, max }
+        })
     }
 
     fn charge_changes(&mut self, n: u64) -> Result<()> {
-        self.stats.changes = self.stats.changes.saturating_add(n);
-        let (declared, max) = (self.stats.changes, self.budget.max_ops);
-        if exceeds(declared, max) {
-            return Err(ChunkError::TooManyChanges { declared, max });
-        }
-        Ok(())
+        let max = self.budget.max_ops;
+        charge(&mut self.stats.changes, n, max, |declared, max| {
+            ChunkError::TooManyChanges { declared, max }
+        })
     }
 
     fn charge_group_entries(&mut self, n: u64) -> Result<()> {
-        self.stats.group_entries = self.stats.group_entries.saturating_add(n);
-        let (declared, max) = (self.stats.group_entries, self.budget.max_ops);
-        if exceeds(declared, max) {
-            return Err(ChunkError::TooManyGroupEntries { declared, max });
-        }
+        let max = self.budget.max_ops;
+        charge(&mut self.stats.group_entries, n, max, |declared, max| {
+            ChunkError::TooManyGroupEntries { declared, max }
+        })
+    }
+}
+
+/// Adds `n` to a running total and refuses it, as `over` words it, once it passes `max`.
+fn charge(
+    total: &mut u64,
+    n: u64,
+    max: usize,
+    over: impl FnOnce(u64, usize) -> ChunkError,
+) -> Result<()> {
+    *total = total.saturating_add(n);
+    if exceeds(*total, max) {
+        Err(over(*total, max))
+    } else {
         Ok(())
     }
 }
