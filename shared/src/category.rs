@@ -8,11 +8,14 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
 use thiserror::Error;
+use utoipa::ToSchema;
 
 const DEFAULT_TABLE: &str = include_str!("../data/categories.toml");
 
 /// 部件 (a physical city asset) or 事件 (a situation).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// 部件
@@ -51,13 +54,13 @@ impl fmt::Display for Kind {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Subclass {
     pub code: u8,
     pub name: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Class {
     pub kind: Kind,
     pub code: u8,
@@ -65,7 +68,7 @@ pub struct Class {
     pub subclasses: Vec<Subclass>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CategoryTable {
     pub version: u32,
     #[serde(rename = "class")]

@@ -66,7 +66,7 @@ fn nonzero(part: &str, whole: &str, what: &'static str) -> Result<(), CodeError>
 }
 
 macro_rules! string_code {
-    ($(#[$meta:meta])* $name:ident) => {
+    ($(#[$meta:meta])* $name:ident, $pattern:literal) => {
         $(#[$meta])*
         #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
@@ -77,6 +77,17 @@ macro_rules! string_code {
                 &self.0
             }
         }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::Type::String)
+                    .pattern(Some($pattern))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -107,15 +118,18 @@ macro_rules! string_code {
 
 string_code!(
     /// A 6-digit county-level administrative code (GB/T 2260), e.g. `320508` (苏州市姑苏区).
-    CountyCode
+    CountyCode,
+    "^[0-9]{6}$"
 );
 string_code!(
     /// A 15-digit grid code, used for unit grids (单元网格) and work grids (工作网格).
-    GridCode
+    GridCode,
+    "^[0-9]{15}$"
 );
 string_code!(
     /// A 16-digit component id (部件标识码), the component's "身份证号码".
-    ComponentId
+    ComponentId,
+    "^[0-9]{16}$"
 );
 
 impl FromStr for CountyCode {

@@ -5,11 +5,12 @@
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+use utoipa::ToSchema;
 
 /// Scale of the integer coordinates stored in documents.
 pub const E7: f64 = 1e7;
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Position {
     /// WGS84 latitude in degrees.
     pub lat: f64,

@@ -9,6 +9,24 @@
 /// A `[lon, lat]` pair in degrees.
 pub type Point = [f64; 2];
 
+/// The JSON schema of a [`Point`] (`[lon, lat]`, two numbers), for `#[schema(value_type)]`.
+pub struct LonLat;
+
+impl utoipa::PartialSchema for LonLat {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        let number =
+            || utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::Type::Number);
+        utoipa::openapi::ArrayBuilder::new()
+            .prefix_items([number(), number()])
+            .min_items(Some(2))
+            .max_items(Some(2))
+            .description(Some("[lon, lat], WGS84 degrees"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for LonLat {}
+
 /// Distance from an edge, in degrees, under which a point counts as lying on it (about 0.1 mm).
 pub const ON_EDGE: f64 = 1e-9;
 /// Metres per degree of latitude on the sphere `Position::distance_m` uses.

@@ -20,6 +20,7 @@ pub mod report;
 pub mod role;
 pub mod time;
 pub mod track;
+pub mod typescript;
 pub mod vehicle;
 pub mod wire;
 pub mod xml;

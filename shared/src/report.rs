@@ -7,6 +7,7 @@ use crate::ids::{DeviceId, DocId, UserId};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+use utoipa::ToSchema;
 
 /// Longest description accepted, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 2_000;
@@ -18,7 +19,7 @@ pub const MAX_CLOCK_AHEAD_MS: i64 = Timestamp::MS_PER_DAY;
 pub const EARLIEST_DEVICE_TIME: Timestamp = Timestamp(1_420_070_400_000);
 
 /// A photo of the report, by the SHA-256 of its stored bytes (the blob travels separately).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct PhotoRef {
     /// Lower-case hex SHA-256 of the stored JPEG.
     pub sha256: String,
@@ -35,7 +36,7 @@ impl PhotoRef {
 }
 
 /// A problem report: what, where, by whom, when.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Report {
     /// Generated on the device; also the id of the case document.
     pub id: DocId,

@@ -12,24 +12,27 @@ use crate::track::TrackPoint;
 use crate::track::analysis::{index_runs, stops};
 use crate::track::point::implied_speed_mps;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// The prescribed route: a line and the corridor's full width around it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Corridor {
     /// `[lon, lat]` vertices.
+    #[schema(value_type = Vec<crate::geometry::LonLat>)]
     pub line: Vec<Point>,
     pub width_m: f64,
 }
 
 /// A registered site (source or disposal) where stopping is expected.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Site {
     pub name: String,
     /// `[lon, lat]` ring.
+    #[schema(value_type = Vec<crate::geometry::LonLat>)]
     pub polygon: Vec<Point>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct VehicleRules {
     pub speed_limit_kmh: f64,
     /// Overspeed is faster than limit × multiplier …
@@ -62,7 +65,9 @@ impl VehicleRules {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum AlarmKind {
     /// 超速
@@ -95,7 +100,7 @@ impl AlarmKind {
 
 /// A rule broken from `from` to `to`; `peak` is the highest speed (km/h) for overspeed, the
 /// farthest distance from the route (m) for off-route, and the minutes stopped for a stop.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Alarm {
     pub kind: AlarmKind,
     pub from: Timestamp,

@@ -8,7 +8,16 @@ use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, Que
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use cgt_shared::wire::WireError;
+use serde::Serialize;
 use std::fmt;
+use utoipa::ToSchema;
+
+/// The body of every error: a Chinese message with an English detail in parentheses.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    #[schema(example = "请先登录 (missing bearer token)")]
+    pub error: String,
+}
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -86,7 +95,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (
             self.status,
-            Json(serde_json::json!({ "error": self.message })),
+            Json(ErrorBody {
+                error: self.message,
+            }),
         )
             .into_response();
         if let Some(seconds) = self.retry_after {

@@ -22,7 +22,7 @@ mod storage;
 mod sync;
 mod tracks;
 
-pub use api::app;
+pub use api::{app, document as openapi_document};
 pub use settings::Settings;
 pub use state::{AppState, StartError};
 pub use storage::DB_FILE;

@@ -29,7 +29,9 @@ impl Admin {
             .send()
             .await?;
         let status = response.status().as_u16();
-        Ok((status, response.json().await.unwrap_or(Value::Null)))
+        let answer = response.json().await.ok();
+        crate::conformance::assert_conforms("GET", path, status, answer.as_ref());
+        Ok((status, answer.unwrap_or(Value::Null)))
     }
 
     /// The server's view of a document, or None if it has none.

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod bombs;
 pub mod browser;
 pub mod centre;
+pub mod conformance;
 pub mod fixtures;
 pub mod inprocess;
 pub mod proxy;

@@ -30,6 +30,8 @@ pub async fn login(
         .await?;
     let status = response.status().as_u16();
     let text = response.text().await?;
+    let json = serde_json::from_str::<serde_json::Value>(&text).ok();
+    crate::conformance::assert_conforms("POST", "/api/v1/auth/login", status, json.as_ref());
     let login = serde_json::from_str(&text).ok();
     Ok((status, login, text))
 }
@@ -48,7 +50,11 @@ pub async fn post(
         .body(body)
         .send()
         .await?;
-    Ok((response.status().as_u16(), response.bytes().await?.to_vec()))
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await?.to_vec();
+    let json = serde_json::from_slice::<serde_json::Value>(&bytes).ok();
+    crate::conformance::assert_conforms("POST", path, status, json.as_ref());
+    Ok((status, bytes))
 }
 
 /// Pushes whole documents (empty base) and decodes the answer.

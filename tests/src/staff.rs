@@ -1,5 +1,6 @@
 //! A console user (operator, shift leader, dispatcher, handler, leader) speaking the case API.
 
+use crate::conformance::assert_conforms;
 use crate::fixtures::DEMO_PASSWORD;
 use serde_json::Value;
 
@@ -25,6 +26,15 @@ impl Staff {
         })
     }
 
+    /// A caller holding `token` (a device login, say).
+    pub fn with_token(base: &str, token: &str) -> Staff {
+        Staff {
+            base: base.to_string(),
+            token: token.to_string(),
+            http: reqwest::Client::new(),
+        }
+    }
+
     /// The bearer token of this login.
     pub fn token(&self) -> &str {
         &self.token
@@ -40,10 +50,9 @@ impl Staff {
             .await?;
         let status = response.status().as_u16();
         let text = response.text().await?;
-        Ok((
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        ))
+        let json = serde_json::from_str(&text).ok();
+        assert_conforms("GET", path, status, json.as_ref());
+        Ok((status, json.unwrap_or(Value::String(text))))
     }
 
     /// POSTs a JSON body and asserts the answer's status; the JSON answer.
@@ -67,13 +76,15 @@ impl Staff {
     ) -> anyhow::Result<(u16, Value)> {
         let response = self
             .http
-            .request(method, format!("{}{path}", self.base))
+            .request(method.clone(), format!("{}{path}", self.base))
             .bearer_auth(&self.token)
             .json(&body)
             .send()
             .await?;
         let status = response.status().as_u16();
-        Ok((status, response.json().await.unwrap_or(Value::Null)))
+        let answer = response.json().await.ok();
+        assert_conforms(method.as_str(), path, status, answer.as_ref());
+        Ok((status, answer.unwrap_or(Value::Null)))
     }
 
     /// A new API key of `channel` (`open311` or `sensor`), created by this (admin) login.

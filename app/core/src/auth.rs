@@ -53,7 +53,7 @@ impl Client {
         let body = serde_json::to_vec(&request).expect("a login request always serializes");
         let mut http = Http::new(&self.inner.http, &server_url, None);
         let reply = http
-            .post(LOGIN_PATH, "application/json", body)
+            .post(LOGIN_PATH, crate::http::JSON, body)
             .await
             .map_err(|e| match e {
                 ClientError::Network(_) => {

@@ -6,10 +6,11 @@ use crate::error::ClientError;
 use crate::store::settings;
 use cgt_shared::{Kind, Timestamp};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// An unfinished report (草稿). Photos are not part of it: they enter the evidence pipeline
 /// only when the report is created, which needs a complete form.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ReportDraft {
     pub kind: Option<Kind>,
     /// 大类 and 小类 codes, once chosen.
@@ -23,7 +24,7 @@ pub struct ReportDraft {
 }
 
 /// A category as the recently-used list offers it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CategoryChoice {
     pub kind: Kind,
     pub class: u8,

@@ -9,6 +9,9 @@ use reqwest::header::CONTENT_TYPE;
 /// Longest server error text kept for the inspector, in characters.
 const MAX_MESSAGE_CHARS: usize = 200;
 
+/// The content type of JSON bodies.
+pub(crate) const JSON: &str = "application/json";
+
 /// What the exchanges with the server cost. A request that found no connection is not counted:
 /// nothing of it left the device.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

@@ -7,9 +7,10 @@ use cgt_shared::{
     ComponentId, DeviceId, DocId, GridCode, Kind, Position, Report, Role, Timestamp, UserId,
 };
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// Who is logged in on this device, and where the server is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Session {
     pub server_url: String,
     pub user_id: UserId,
@@ -35,7 +36,7 @@ pub struct NewReport {
 }
 
 /// Where a document stands with the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncState {
     /// Local changes the server has not acknowledged yet.
@@ -61,7 +62,7 @@ pub struct ReportView {
 }
 
 /// A document the server has not acknowledged, as the "待上传" list shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct PendingItem {
     pub id: DocId,
     /// One line for the list, e.g. `事件 0102 暴露垃圾: 路口垃圾桶满溢`.
@@ -106,7 +107,7 @@ pub struct SyncReport {
 }
 
 /// When the last sync ended and why it failed, if it did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct LastSync {
     pub at: Timestamp,
     pub error: Option<String>,

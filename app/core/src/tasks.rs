@@ -15,9 +15,10 @@ use cgt_shared::doc::report_part::{has_report, read_report};
 use cgt_shared::doc::workflow::{EventKind, WorkflowEvent, read_events};
 use cgt_shared::{CategoryTable, DeviceId, DocId, Report, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// The two kinds of on-site task an inspector receives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskKind {
     /// 核实: does the reported problem exist?

@@ -10,6 +10,8 @@ mod error;
 mod locator;
 mod recorder;
 mod shell;
+#[cfg(test)]
+mod ui_types;
 mod views;
 
 use background::AutoSync;

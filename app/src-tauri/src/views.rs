@@ -7,9 +7,10 @@ use cgt_client::{
 };
 use cgt_shared::{CategoryTable, Timestamp};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// What the app needs at start: who is logged in, and the configured defaults.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Startup {
     pub session: Option<Session>,
     pub default_server_url: String,
@@ -17,7 +18,7 @@ pub struct Startup {
 }
 
 /// The current position with its accuracy and, from the offline grid data, its unit grid.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Location {
     pub lat: f64,
     pub lon: f64,
@@ -28,7 +29,7 @@ pub struct Location {
 }
 
 /// A unit grid (单元网格) with the names the inspector knows it by.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct GridLabel {
     pub code: String,
     pub street: String,
@@ -62,7 +63,7 @@ impl GridLabel {
 }
 
 /// One line of 我的上报.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ReportItem {
     pub id: String,
     /// e.g. `事件 · 市容环境 · 暴露垃圾`.
@@ -100,7 +101,7 @@ impl ReportItem {
 }
 
 /// A report with its position, component and photos, for the detail screen.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ReportDetail {
     pub item: ReportItem,
     pub lat: f64,
@@ -112,7 +113,7 @@ pub struct ReportDetail {
 }
 
 /// A photo of a report as held on this device.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PhotoView {
     pub sha256: String,
     /// `data:image/jpeg;base64,…`, or `None` when the photo was taken on another device.
@@ -132,7 +133,7 @@ impl PhotoView {
 }
 
 /// Everything the 同步 screen shows.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SyncOverview {
     pub pending: Vec<PendingItem>,
     pub photos: Vec<PendingPhoto>,
@@ -145,7 +146,7 @@ pub struct SyncOverview {
 }
 
 /// The outcome of one sync, as the `sync-finished` event and the 立即同步 button report it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SyncOutcome {
     pub ok: bool,
     pub message: String,
@@ -221,7 +222,7 @@ pub fn human_bytes(bytes: u64) -> String {
 
 /// 巡查: today's patrol (the open shift, or the last one started today) and whether the
 /// recorder is working, with the reason in plain words when it is not.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PatrolView {
     /// Today's shift and its figures; `None` before the first 上班.
     pub today: Option<PatrolSummary>,

@@ -4,6 +4,7 @@ use crate::doc::workflow::Satisfaction;
 use crate::ids::{DocId, UserId};
 use crate::role::Role;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// The acting user as the server authenticated them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,7 +103,7 @@ pub enum Action {
 }
 
 /// The name of an action, without parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
     Accept,

@@ -12,10 +12,11 @@ use super::state::CaseState;
 use crate::doc::workflow::{EventData, EventKind, WorkflowEvent};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// The admin's choice.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ConflictOutcome {
     /// 维持中心处理: the centre's steps stand; the device's action is not carried out.

@@ -8,6 +8,7 @@ use crate::doc::workflow::CaseStatus;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+use utoipa::ToSchema;
 
 const DEFAULT_LIMITS: &str = include_str!("../../data/time_limits.toml");
 const MS_PER_HOUR: i64 = 3_600_000;
@@ -73,7 +74,7 @@ pub struct HandleRule {
 }
 
 /// The step of the loop a running clock belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
     Accept,
@@ -188,7 +189,9 @@ impl TimeLimits {
 }
 
 /// 预警等级
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Warning {
     /// 绿灯: below 80 % of the limit.

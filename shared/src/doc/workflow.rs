@@ -13,10 +13,11 @@ use crate::time::Timestamp;
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// What happened to a case. Each kind is one step of the case loop (see `crate::caseflow`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub enum EventKind {
     /// 撤回: the reporter withdrew the report before it was accepted.
     Withdrawn,
@@ -144,7 +145,7 @@ impl EventKind {
 }
 
 /// 群众满意度: the citizen's rating of a closed public complaint.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Satisfaction {
     /// 满意
@@ -181,7 +182,7 @@ impl Satisfaction {
 }
 
 /// The details an event carries besides who and when; absent fields are `None` / empty.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct EventData {
     /// Case source of a `received` event (`crate::caseflow::Source` code).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -213,7 +214,7 @@ pub struct EventData {
 }
 
 /// One entry of a case's history: who, in which role, when, why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct WorkflowEvent {
     pub kind: EventKind,
     pub at: Timestamp,
@@ -223,11 +224,12 @@ pub struct WorkflowEvent {
     /// The device command this event answers, if any.
     pub command: Option<Uuid>,
     #[serde(default)]
+    #[schema(required = true)]
     pub data: EventData,
 }
 
 /// The status of a case as derived from its history (the standard loop of domain.md).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     /// 已上报: stored by the server, waiting for the centre.

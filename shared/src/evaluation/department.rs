@@ -17,9 +17,10 @@ use super::rate;
 use super::record::{CaseRecord, Period, done_by, on_time};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use utoipa::ToSchema;
 
 /// 等次
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Grade {
     /// 优秀 (≥ 90)
@@ -56,7 +57,7 @@ impl Grade {
 }
 
 /// One department's figures and score for a period.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct DepartmentScore {
     pub department: i64,
     /// 接收案卷数 (= 发案数 = 应结案数)

@@ -5,9 +5,10 @@ use crate::doc::workflow::Satisfaction;
 use crate::ids::UserId;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// A half-open interval of time `[from, to)`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Period {
     pub from: Timestamp,
     pub to: Timestamp,

@@ -6,8 +6,9 @@ use super::record::{CaseRecord, Period, done_by, on_time};
 use crate::ids::UserId;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use utoipa::ToSchema;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct InspectorFigures {
     pub inspector: UserId,
     /// 上报数: reports made in the period.
@@ -83,7 +84,7 @@ pub fn evaluate_inspectors<'a>(
 }
 
 /// Figures of one 街道 for cases reported in the period.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct AreaFigures {
     pub area: String,
     pub reported: u64,

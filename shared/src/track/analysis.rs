@@ -5,6 +5,7 @@
 use super::point::{TrackPoint, implied_speed_mps};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct AnalysisParams {
@@ -36,7 +37,7 @@ impl Default for AnalysisParams {
 }
 
 /// Staying within the stop radius from `from` to `to`, around `lat`, `lon` (the mean).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Stop {
     pub from: Timestamp,
     pub to: Timestamp,
@@ -45,13 +46,13 @@ pub struct Stop {
 }
 
 /// No point between `from` and `to`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Gap {
     pub from: Timestamp,
     pub to: Timestamp,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Anomaly {
     /// Positions from a mock-location provider (a run of them is one anomaly).
@@ -67,7 +68,7 @@ pub enum Anomaly {
 }
 
 /// Everything above for one track.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TrackSummary {
     pub points: usize,
     pub distance_m: f64,

@@ -4,15 +4,18 @@
 use super::point::TrackPoint;
 use crate::geometry::{self, Point};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// One unit grid of the work grid: its code and outline (`[lon, lat]` ring).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct UnitGridShape {
     pub code: String,
+    /// `[lon, lat]` pairs.
+    #[schema(value_type = Vec<crate::geometry::LonLat>)]
     pub ring: Vec<Point>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Coverage {
     pub visited: Vec<String>,
     pub missed: Vec<String>,

@@ -4,8 +4,9 @@
 use crate::geo::{Position, PositionError};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TrackPoint {
     pub at: Timestamp,
     /// WGS84 latitude in degrees.

@@ -3,6 +3,7 @@
 
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Most points in one segment; the recorder starts a new segment when one is full, so a
@@ -24,7 +25,7 @@ pub fn segment_path(shift: Uuid, segment: u32) -> String {
 }
 
 /// A shift as the device reports it: 上班 at `started_at`, 下班 at `ended_at`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ShiftReport {
     pub started_at: Timestamp,
     pub ended_at: Option<Timestamp>,
@@ -32,7 +33,7 @@ pub struct ShiftReport {
 
 /// The server's answer to a segment: how many of its points it holds (the longest version
 /// received, so a resend of an older, shorter version answers with more).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct SegmentStored {
     pub points: usize,
 }

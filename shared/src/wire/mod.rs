@@ -19,6 +19,8 @@
 
 mod codec;
 mod pending;
+pub mod photo;
+pub mod reference;
 
 pub use codec::{
     FrameReader, Limits, Message, MessageKind, WireError, decode, encode, encode_frames,

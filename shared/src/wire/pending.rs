@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+use utoipa::ToSchema;
 
 pub const PENDING_HEADER: &str = "cgt-pending";
 
@@ -17,7 +18,7 @@ const MAX_HEADER_CHARS: usize = 512;
 
 /// The counts a device reports. Each kind counts what the server has not yet confirmed;
 /// `failed` counts items whose last attempt was refused for a reason waiting will not fix.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct PendingCounts {
     /// Documents (reports, task results) with changes the server has not acknowledged.
     pub reports: u32,

@@ -4,100 +4,30 @@
 
 import { get, post, request } from './api'
 import type { Role } from './session'
-
-export interface User {
-  id: string
-  username: string
-  display_name: string
-  roles: Role[]
-  department_id: number | null
-  department_name: string | null
-  active: boolean
-  created_at: number
-  work_grids: string[]
-}
-
-export interface NewUser {
-  username: string
-  display_name: string
-  password: string
-  roles: Role[]
-  department_id: number | null
-}
-
-export interface UserChange {
-  display_name?: string
-  roles?: Role[]
-  department_id?: number | null
-  active?: boolean
-}
-
-export interface Department {
-  id: number
-  code: string
-  name: string
-  staff: number
-  owned_components: number
-  maintained_components: number
-}
-
-export interface CategoryClass {
-  kind: 'component' | 'event'
-  code: number
-  name: string
-  subclasses: { code: number; name: string }[]
-}
-
-export interface CategoryTable {
-  version: number
-  class: CategoryClass[]
-}
-
-export interface WorkGrid {
-  code: string
-  name: string
-  inspector: { id: string; username: string; display_name: string } | null
-  unit_grids: number
-  components: number
-}
-
-export interface UnitGrid {
-  code: string
-  street: string
-  community: string
-  work_grid: string | null
-  /** [min_lon, min_lat, max_lon, max_lat] */
-  bbox: [number, number, number, number]
-  components: number
-}
-
-export interface Component {
-  id: string
-  lon: number
-  lat: number
-  unit_grid: string
-  owner: number | null
-  maintainer: number | null
-  version: number
-  class: number
-  subclass: number
-  category_label: string
-}
-
-export interface ComponentPage {
-  total: number
-  items: Component[]
-}
-
-/** A component as the dialog sends it; `id` only when adding. */
-export interface ComponentForm {
-  id?: string
-  lon: number
-  lat: number
-  unit_grid: string
-  owner: number | null
-  maintainer: number | null
-}
+import type {
+  CategoryTable,
+  ChangeUser,
+  Class,
+  ComponentBody,
+  ComponentItem,
+  ComponentItems,
+  CreateUser,
+  DepartmentListing,
+  UnitGridListing,
+  UserListing,
+  WorkGridListing,
+} from './generated/api'
+export type User = UserListing
+export type NewUser = CreateUser
+export type UserChange = ChangeUser
+export type Department = DepartmentListing
+export type CategoryClass = Class
+export type WorkGrid = WorkGridListing
+export type UnitGrid = UnitGridListing
+export type Component = ComponentItem
+export type ComponentPage = ComponentItems
+export type ComponentForm = ComponentBody
+export type { CategoryTable }
 
 export interface ComponentQuery {
   id: string

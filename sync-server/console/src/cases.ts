@@ -3,34 +3,10 @@
 
 import { ApiFailure, post } from './api'
 import { session } from './session'
+import type { ActionButton, CaseDetail, CaseItem, Department, DuplicateCandidate, HistoryEntry, Suggestions, Warning } from './generated/api'
+export type { ActionButton, CaseDetail, CaseItem, Department, DuplicateCandidate, HistoryEntry, Suggestions, Warning } from './generated/api'
 
-export type Warning = 'green' | 'yellow' | 'red'
 
-export interface CaseItem {
-  id: string
-  source: string
-  source_label: string
-  status: string
-  status_label: string
-  kind: string
-  class: number
-  subclass: number
-  category_label: string
-  description: string
-  unit_grid: string
-  lon: number
-  lat: number
-  urgent: boolean
-  reported_at: number
-  department: number | null
-  supervised: boolean
-  on_hold: boolean
-  in_conflict: boolean
-  step_label: string | null
-  step_deadline: number | null
-  warning: Warning | null
-  warning_label: string | null
-}
 
 export interface CasePage {
   items: CaseItem[]
@@ -39,52 +15,11 @@ export interface CasePage {
   per_page: number
 }
 
-export interface HistoryEntry {
-  index: number
-  kind: string
-  kind_label: string
-  /** Set aside by an admin's 采纳设备操作: kept in the history, no longer in force. */
-  superseded: boolean
-  outcome_label: string | null
-  at: number
-  role_label: string | null
-  user_name: string | null
-  note: string
-  data: { photos?: string[]; department?: number; hours?: number; passed?: boolean }
-}
 
-export interface ActionButton {
-  action: string
-  label: string
-}
 
-export interface CaseDetail {
-  case: CaseItem
-  report: { description: string; photos: { sha256: string }[]; reporter: string }
-  photos: { sha256: string; arrived: boolean }[]
-  history: HistoryEntry[]
-  allowed_actions: ActionButton[]
-  contact: { name: string | null; phone: string | null; email: string | null } | null
-}
 
-export interface Department {
-  id: number
-  code: string
-  name: string
-}
 
-export interface DuplicateCandidate extends CaseItem {
-  distance_m: number
-  /** The first photo of the candidate's report, if it has one. */
-  photo: { sha256: string; arrived: boolean } | null
-}
 
-export interface Suggestions {
-  department: Department | null
-  radius_m: number
-  window_hours: number
-  duplicates: DuplicateCandidate[]
-}
 
 /** Status codes a queue filter offers, with the server's labels. */
 export const STATUSES: [string, string][] = [

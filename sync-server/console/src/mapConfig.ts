@@ -2,10 +2,9 @@
 // Tianditu key); fetched once. With no tile URL the maps show vector layers only.
 
 import { get } from './api'
+import type { MapConfig } from './generated/api'
+export type { MapConfig } from './generated/api'
 
-export interface MapConfig {
-  tile_url: string | null
-}
 
 let cached: Promise<MapConfig> | null = null
 

@@ -2,23 +2,10 @@
 // browser tab ends the session on a shared command-centre workstation.
 
 import { reactive } from 'vue'
+import type { Me, Role } from './generated/api'
+export type { Me, Role } from './generated/api'
 
-export type Role =
-  | 'inspector'
-  | 'operator'
-  | 'shift_leader'
-  | 'dispatcher'
-  | 'department_handler'
-  | 'patrol_supervisor'
-  | 'leader'
-  | 'admin'
 
-export interface Me {
-  user_id: string
-  username: string
-  display_name: string
-  roles: Role[]
-}
 
 const STORAGE_KEY = 'cgt-console-session'
 

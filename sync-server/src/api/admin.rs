@@ -4,6 +4,7 @@
 
 use super::blocking;
 use super::extract::{PathParam, QueryParams};
+use super::openapi::{Forbidden, LoggedIn, NotFound};
 use crate::auth::AdminSession;
 use crate::clock;
 use crate::error::ApiError;
@@ -14,6 +15,7 @@ use axum::extract::State;
 use cgt_shared::caseflow::limits::Warning;
 use cgt_shared::{DeviceId, Timestamp};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 const DEFAULT_REFUSALS: u32 = 100;
 const MAX_REFUSALS: u32 = 1000;
@@ -24,16 +26,18 @@ const SILENT_MS: i64 = 24 * 3_600_000;
 const PENDING_MS: i64 = 2 * 3_600_000;
 
 /// How many documents, users, devices and refusals the server holds.
+#[utoipa::path(get, path = "/api/v1/stats", tag = "admin",
+    responses((status = 200, body = Stats), LoggedIn, Forbidden))]
 pub async fn stats(
     State(state): State<AppState>,
-    AdminSession(_): AdminSession,
+    _admin: AdminSession,
 ) -> Result<Json<Stats>, ApiError> {
     let storage = state.storage().clone();
     blocking(move || Ok(Json(storage.stats()?))).await
 }
 
 /// A device as the console lists it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct DeviceItem {
     #[serde(flatten)]
     pub device: DeviceRecord,
@@ -55,9 +59,12 @@ fn device_warning(device: &DeviceRecord, now: Timestamp) -> Option<(Warning, &'s
     (now.millis() - since.millis() > PENDING_MS).then_some((Warning::Yellow, "待传超过 2 小时"))
 }
 
+/// Every registered device with its warning colour.
+#[utoipa::path(get, path = "/api/v1/devices", tag = "admin",
+    responses((status = 200, body = Vec<DeviceItem>), LoggedIn, Forbidden))]
 pub async fn devices(
     State(state): State<AppState>,
-    AdminSession(_): AdminSession,
+    _admin: AdminSession,
 ) -> Result<Json<Vec<DeviceItem>>, ApiError> {
     let storage = state.storage().clone();
     let now = clock::now();
@@ -79,6 +86,10 @@ pub async fn devices(
     .await
 }
 
+/// Revokes a device: its token stops working and it may no longer sync.
+#[utoipa::path(post, path = "/api/v1/devices/{id}/revoke", tag = "admin",
+    params(("id" = DeviceId, Path, description = "设备 id")),
+    responses((status = 200, body = DeviceRecord), LoggedIn, Forbidden, NotFound))]
 #[tracing::instrument(skip(state, session), fields(admin = %session.username))]
 pub async fn revoke_device(
     State(state): State<AppState>,
@@ -93,8 +104,11 @@ pub async fn revoke_device(
     Ok(Json(device))
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RefusalQuery {
+    /// How many rows, newest first (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 
@@ -112,9 +126,12 @@ impl RefusalQuery {
     }
 }
 
+/// Refused pushes (changes a device was not allowed to make), newest first.
+#[utoipa::path(get, path = "/api/v1/refusals", tag = "admin", params(RefusalQuery),
+    responses((status = 200, body = Vec<RefusalRecord>), LoggedIn, Forbidden))]
 pub async fn refusals(
     State(state): State<AppState>,
-    AdminSession(_): AdminSession,
+    _admin: AdminSession,
     QueryParams(query): QueryParams<RefusalQuery>,
 ) -> Result<Json<Vec<RefusalRecord>>, ApiError> {
     let limit = query.limit()?;
@@ -123,9 +140,11 @@ pub async fn refusals(
 }
 
 /// Security events (logins locked after wrong passwords), newest first.
+#[utoipa::path(get, path = "/api/v1/security-events", tag = "admin", params(RefusalQuery),
+    responses((status = 200, body = Vec<SecurityEvent>), LoggedIn, Forbidden))]
 pub async fn security_events(
     State(state): State<AppState>,
-    AdminSession(_): AdminSession,
+    _admin: AdminSession,
     QueryParams(query): QueryParams<RefusalQuery>,
 ) -> Result<Json<Vec<SecurityEvent>>, ApiError> {
     let limit = query.limit()?;

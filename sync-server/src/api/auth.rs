@@ -1,12 +1,15 @@
 //! Login, logout and "who am I".
 
+use super::Done;
 use super::blocking;
 use super::extract::JsonBody;
+use super::openapi::{Anyone, JsonInput, LoggedIn, RateLimited};
 use crate::auth::session_check::may_sync;
 use crate::auth::user_rules::{MAX_PASSWORD_BYTES, MAX_USERNAME_CHARS};
 use crate::auth::{Session, password, token};
 use crate::clock;
 use crate::error::ApiError;
+use crate::error::ErrorBody;
 use crate::guard::ClientAddr;
 use crate::guard::login::{Lockout, Throttled};
 use crate::state::AppState;
@@ -17,33 +20,38 @@ use axum::http::StatusCode;
 use cgt_shared::{DeviceId, Role, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
+use utoipa::ToSchema;
 
 const MAX_DEVICE_NAME_CHARS: usize = 100;
 const MAX_APP_VERSION_CHARS: usize = 50;
 const WRONG_LOGIN: &str = "用户名或密码错误 (invalid username or password)";
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {
+    #[schema(min_length = 1, max_length = 64)]
     pub username: String,
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
     /// Present for a field-device login.
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub device_name: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 50)]
     pub app_version: Option<String>,
     /// The id this device got at an earlier login.
     #[serde(default)]
     pub device_id: Option<DeviceId>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct LoginResponse {
     pub token: String,
     #[serde(flatten)]
     pub me: Me,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Me {
     pub user_id: UserId,
     pub username: String,
@@ -97,6 +105,15 @@ fn check_login(req: &LoginRequest) -> Result<Option<DeviceLogin>, ApiError> {
 }
 
 #[tracing::instrument(skip_all, fields(username = %req.username, device = req.device_name.is_some()))]
+/// Logs in a console user, or a field device when `device_name` is given. Wrong passwords are
+/// throttled per username and per client address.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", security(()),
+    request_body = LoginRequest,
+    responses(
+        (status = 200, body = LoginResponse),
+        (status = 401, description = "用户名或密码错误 (invalid username or password)", body = ErrorBody),
+        (status = 403, description = "账号已停用、设备已停用或该角色不能同步 (account or device disabled, role may not sync)", body = ErrorBody),
+        Anyone, JsonInput, RateLimited))]
 pub async fn login(
     State(state): State<AppState>,
     client: ClientAddr,
@@ -196,15 +213,20 @@ fn record_lockouts(
     Ok(())
 }
 
+/// Ends the caller's session: the token stops working.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses((status = 200, body = Done), LoggedIn))]
 pub async fn logout(
     State(state): State<AppState>,
     session: Session,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Done>, ApiError> {
     let storage = state.storage().clone();
     blocking(move || Ok(storage.revoke_session(session.token_hash)?)).await?;
-    Ok(Json(serde_json::json!({ "ok": true })))
+    Ok(Json(Done { ok: true }))
 }
 
+/// The caller: user, roles and the device of a field login.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", responses((status = 200, body = Me), LoggedIn))]
 pub async fn me(session: Session) -> Json<Me> {
     Json(Me {
         user_id: session.user,

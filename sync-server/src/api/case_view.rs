@@ -10,9 +10,10 @@ use cgt_shared::doc::workflow::WorkflowEvent;
 use cgt_shared::{CategoryTable, Kind, Timestamp, UserId};
 use serde::Serialize;
 use std::collections::HashMap;
+use utoipa::ToSchema;
 
 /// A case in a list, with its running step's warning.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct CaseItem {
     #[serde(flatten)]
     pub row: CaseListRow,
@@ -73,7 +74,7 @@ pub fn case_item(
 }
 
 /// One entry of the history timeline.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct HistoryEntry {
     /// Position in the history (what a resolution's `supersedes` names).
     pub index: usize,
@@ -106,7 +107,7 @@ pub fn history(events: Vec<WorkflowEvent>, names: &HashMap<UserId, String>) -> V
 }
 
 /// An action button: code and label.
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Copy, Debug, Serialize, ToSchema)]
 pub struct ActionButton {
     pub action: ActionKind,
     pub label: &'static str,

@@ -4,6 +4,7 @@
 use super::blocking;
 use super::case_view::{CaseItem, buttons, case_item, history};
 use super::extract::{JsonBody, PathParam, QueryParams};
+use super::openapi::{Forbidden, JsonInput, LoggedIn, NotFound};
 use crate::auth::Session;
 use crate::caseflow::act::{ActError, act, load_case};
 use crate::caseflow::create::{CreateError, NewCase, create_case};
@@ -13,6 +14,7 @@ use crate::caseflow::suggest::{
 };
 use crate::clock;
 use crate::error::ApiError;
+use crate::error::ErrorBody;
 use crate::photos::arrivals;
 use crate::state::AppState;
 use crate::storage::{CaseFilter, Contact};
@@ -21,6 +23,7 @@ use axum::extract::FromRequestParts;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use cgt_shared::UserId;
 use cgt_shared::caseflow::{
     Action, ActionKind, Actor, CaseState, ConflictOutcome, Source, allowed_actions,
 };
@@ -28,6 +31,7 @@ use cgt_shared::doc::workflow::CaseStatus;
 use cgt_shared::{DocId, Kind, Position, Role, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
 
 const MAX_PER_PAGE: u32 = 200;
 /// Most cases a queue considers before warning filters and paging.
@@ -143,20 +147,30 @@ pub(super) fn require_readable(
     }
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct QueueQuery {
-    /// Comma-separated status codes; defaults to the caller's work.
+    /// Comma-separated status codes (`reported,accepted,…`); defaults to the caller's work.
+    #[param(pattern = r"^([a-z_]+(,[a-z_]*)*)?$")]
     pub status: Option<String>,
+    /// A department id.
     pub department: Option<i64>,
     /// `green`, `yellow` or `red`.
+    #[param(pattern = "^(green|yellow|red)$")]
     pub warning: Option<String>,
+    /// A case source code (`inspector`, `hotline`, `public`, …).
     pub source: Option<String>,
+    /// Only cases under 督办.
     pub supervised: Option<bool>,
+    /// 1-based page (default 1).
+    #[param(minimum = 1)]
     pub page: Option<u32>,
+    /// Rows per page (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: usize,
@@ -177,7 +191,11 @@ fn default_statuses(role: Role) -> Vec<CaseStatus> {
     }
 }
 
-/// `GET /api/v1/cases`: the caller's work queue, newest first, with warning colours.
+/// The caller's work queue, newest first, with warning colours.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(QueueQuery),
+    responses((status = 200, body = Page<CaseItem>),
+        (status = 403, description = "处置人员未归属部门 (department handler without a department)", body = ErrorBody),
+        LoggedIn))]
 pub async fn queue(
     State(state): State<AppState>,
     session: Session,
@@ -263,7 +281,7 @@ pub async fn queue(
     .await
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct CaseDetail {
     pub case: CaseItem,
     pub report: cgt_shared::Report,
@@ -274,7 +292,10 @@ pub struct CaseDetail {
     pub contact: Option<Contact>,
 }
 
-/// `GET /api/v1/cases/{id}`
+/// One case: its summary, report, photos, history and the actions the caller may take.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases",
+    params(("id" = DocId, Path, description = "案件 id")),
+    responses((status = 200, body = CaseDetail), LoggedIn, NotFound))]
 pub async fn detail(
     State(state): State<AppState>,
     session: Session,
@@ -334,7 +355,54 @@ pub async fn detail(
 /// The largest body of a case action: its parameters and a note.
 const ACTION_BODY_BYTES: usize = 64 << 10;
 
-/// `POST /api/v1/cases/{id}/{action}` with the action's parameters and an optional `note`.
+/// The body of a workflow action: an optional note and the action's own parameters —
+/// `verifier` (accept), `inspector` (assign_verify, assign_check), `exists` and `photos`
+/// (verify), `reason` (reject, return), `of` (link_duplicate), `department` (dispatch),
+/// `photos` (handle), `hours` (request_extension), `passed` and `photos` (check),
+/// `outcome` = keep | adopt (resolve_conflict), `satisfaction` (rate_satisfaction),
+/// `bonus_tenths` (credit_proactive).
+#[derive(Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionBody {
+    #[serde(default, skip_serializing)]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verifier: Option<UserId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inspector: Option<UserId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exists: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photos: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of: Option<DocId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed: Option<bool>,
+    #[schema(pattern = "^(keep|adopt)$")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub satisfaction: Option<cgt_shared::doc::workflow::Satisfaction>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bonus_tenths: Option<i64>,
+}
+
+/// A workflow action on a case, with the action's parameters and an optional `note`.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/{action}", tag = "cases",
+    params(("id" = DocId, Path, description = "案件 id"), ("action" = ActionKind, Path)),
+    request_body(content = ActionBody, description = "The action's parameters (none for most)"),
+    responses((status = 200, body = CaseItem),
+        (status = 403, description = "该角色不能执行此操作 (the caller's role may not take this action)", body = ErrorBody),
+        (status = 404, description = "案件或操作不存在 (no such case, or no such action)", body = ErrorBody),
+        (status = 409, description = "案件当前状态不允许此操作 (not allowed in the case's state)", body = ErrorBody),
+        (status = 422, description = "操作参数无效 (a parameter is missing or invalid)", body = ErrorBody),
+        LoggedIn))]
 #[tracing::instrument(skip(state, session, body), fields(user = %session.username))]
 pub async fn action(
     State(state): State<AppState>,
@@ -350,25 +418,21 @@ pub async fn action(
     let body = axum::body::to_bytes(body, ACTION_BODY_BYTES)
         .await
         .map_err(|_| ApiError::too_large(ACTION_BODY_BYTES))?;
-    let body: Value = if body.iter().all(u8::is_ascii_whitespace) {
-        Value::Null
+    let body: ActionBody = if body.iter().all(u8::is_ascii_whitespace) {
+        ActionBody::default()
     } else {
-        serde_json::from_slice(&body)
-            .map_err(|e| ApiError::bad_request(format!("请求不是有效的 JSON ({e})")))?
+        serde_json::from_slice(&body).map_err(|e| match e.classify() {
+            serde_json::error::Category::Data => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("操作参数无效 ({e})"),
+            ),
+            _ => ApiError::bad_request(format!("请求不是有效的 JSON 对象 ({e})")),
+        })?
     };
-    let mut params = match body {
-        Value::Object(map) => map,
-        Value::Null => serde_json::Map::new(),
-        _ => {
-            return Err(ApiError::bad_request(
-                "请求体必须是 JSON 对象 (body must be an object)",
-            ));
-        }
-    };
-    let note = match params.remove("note") {
-        Some(Value::String(s)) => s,
-        None | Some(Value::Null) => String::new(),
-        Some(_) => return Err(ApiError::bad_request("note 必须是字符串")),
+    let note = body.note.clone().unwrap_or_default();
+    let mut params = match serde_json::to_value(&body) {
+        Ok(Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
     };
     params.insert("action".into(), Value::String(kind.as_str().into()));
     let now = clock::now();
@@ -433,15 +497,23 @@ fn conflict_outcome(params: &serde_json::Map<String, Value>) -> Result<ConflictO
     }
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct NewCaseBody {
     /// `hotline`, `video` (operators) or `leader` (leaders).
+    #[schema(pattern = "^(hotline|video|leader)$")]
     pub source: String,
+    /// `component` (部件) or `event` (事件).
+    #[schema(pattern = "^(component|event)$")]
     pub kind: String,
+    #[schema(minimum = 1, maximum = 99)]
     pub class: u8,
+    #[schema(minimum = 1, maximum = 99)]
     pub subclass: u8,
+    #[schema(min_length = 1, max_length = 2000)]
     pub description: String,
+    #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: f64,
+    #[schema(minimum = -180.0, maximum = 180.0)]
     pub lon: f64,
     pub unit_grid: Option<String>,
     pub component_id: Option<String>,
@@ -453,7 +525,9 @@ pub struct NewCaseBody {
     pub contact_phone: Option<String>,
 }
 
-/// `POST /api/v1/cases`: a case from the hotline, a video capture or a leader.
+/// A case from the hotline, a video capture (受理员) or a leader (领导).
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = NewCaseBody,
+    responses((status = 201, body = CaseItem), LoggedIn, Forbidden, JsonInput))]
 pub async fn create(
     State(state): State<AppState>,
     Intake(session): Intake,
@@ -520,7 +594,7 @@ pub async fn create(
     .await
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Suggestions {
     /// 匹配派遣
     pub department: Option<crate::storage::Department>,
@@ -530,7 +604,10 @@ pub struct Suggestions {
     pub duplicates: Vec<DuplicateCandidate>,
 }
 
-/// `GET /api/v1/cases/{id}/suggestions` (centre roles).
+/// 匹配派遣 and 智能比对 for a case (centre roles).
+#[utoipa::path(get, path = "/api/v1/cases/{id}/suggestions", tag = "cases",
+    params(("id" = DocId, Path, description = "案件 id")),
+    responses((status = 200, body = Suggestions), LoggedIn, Forbidden, NotFound))]
 pub async fn suggestions(
     State(state): State<AppState>,
     session: Session,
@@ -591,7 +668,9 @@ fn add_first_photos(
     Ok(())
 }
 
-/// `GET /api/v1/supervision`: 督办 cases still open (centre roles).
+/// 督办 cases still open (centre roles).
+#[utoipa::path(get, path = "/api/v1/supervision", tag = "cases",
+    responses((status = 200, body = Vec<CaseItem>), LoggedIn, Forbidden))]
 pub async fn supervision(
     State(state): State<AppState>,
     session: Session,
@@ -609,7 +688,9 @@ pub async fn supervision(
     .await
 }
 
-/// `GET /api/v1/conflicts`: cases waiting for an admin (admin only).
+/// Cases waiting for an admin to settle a conflict (admin only).
+#[utoipa::path(get, path = "/api/v1/conflicts", tag = "cases",
+    responses((status = 200, body = Vec<CaseItem>), LoggedIn, Forbidden))]
 pub async fn conflicts(
     State(state): State<AppState>,
     session: Session,

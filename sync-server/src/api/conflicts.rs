@@ -7,10 +7,12 @@ use super::blocking;
 use super::case_view::{CaseItem, HistoryEntry, case_item, history};
 use super::cases::case_row;
 use super::extract::PathParam;
+use super::openapi::{Forbidden, LoggedIn, NotFound};
 use crate::auth::AdminSession;
 use crate::caseflow::settle::load_conflict;
 use crate::clock;
 use crate::error::ApiError;
+use crate::error::ErrorBody;
 use crate::photos::{PhotoArrival, arrivals};
 use crate::state::AppState;
 use axum::Json;
@@ -19,9 +21,10 @@ use cgt_shared::caseflow::ConflictOutcome;
 use cgt_shared::report::PhotoRef;
 use cgt_shared::{DeviceId, DocId, Role, Timestamp};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// The device's side: the offline action that met the centre's later steps.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct DeviceAction {
     pub command: String,
     pub label: String,
@@ -38,13 +41,13 @@ pub struct DeviceAction {
     pub photos: Vec<PhotoArrival>,
 }
 
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Copy, Debug, Serialize, ToSchema)]
 pub struct OutcomeChoice {
     pub outcome: ConflictOutcome,
     pub label: &'static str,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ConflictView {
     pub case: CaseItem,
     /// The 标记冲突 event (when the server met the device's action, and why it could not apply).
@@ -57,10 +60,15 @@ pub struct ConflictView {
     pub outcomes: Vec<OutcomeChoice>,
 }
 
-/// `GET /api/v1/cases/{id}/conflict` (admin only).
+/// Both sides of a case's conflict (admin only).
+#[utoipa::path(get, path = "/api/v1/cases/{id}/conflict", tag = "cases",
+    params(("id" = DocId, Path, description = "案件 id")),
+    responses((status = 200, body = ConflictView),
+        (status = 409, description = "该案件当前没有待处理的冲突 (the case is not in conflict)", body = ErrorBody),
+        LoggedIn, Forbidden, NotFound))]
 pub async fn view(
     State(state): State<AppState>,
-    AdminSession(_): AdminSession,
+    _admin: AdminSession,
     PathParam(id): PathParam<DocId>,
 ) -> Result<Json<ConflictView>, ApiError> {
     let now = clock::now();

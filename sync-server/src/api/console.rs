@@ -2,6 +2,7 @@
 //! served as static files at `/console/`; `/` sends browsers there; `/api/v1/map-config`
 //! tells signed-in users where the map tiles come from.
 
+use super::openapi::LoggedIn;
 use crate::auth::Session;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -12,14 +13,26 @@ use axum::routing::get;
 use axum::{Json, Router};
 use std::path::Path;
 use tower_http::services::{ServeDir, ServeFile};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub const PATH: &str = "/console/";
 
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, ToSchema)]
 pub struct MapConfig {
+    /// An XYZ tile URL template, or `null` for the built-in vector basemap.
     tile_url: Option<String>,
 }
 
+/// The map settings of the console (any signed-in user).
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(map_config))
+}
+
+/// Where the map tiles come from.
+#[utoipa::path(get, path = "/api/v1/map-config", tag = "meta",
+    responses((status = 200, body = MapConfig), LoggedIn))]
 async fn map_config(State(state): State<AppState>, _session: Session) -> Json<MapConfig> {
     Json(MapConfig {
         tile_url: state.settings().map_tile_url.clone(),
@@ -28,9 +41,7 @@ async fn map_config(State(state): State<AppState>, _session: Session) -> Json<Ma
 
 pub fn routes(dir: &Path) -> Router<AppState> {
     let index = dir.join("index.html");
-    let router = Router::new()
-        .route("/", get(|| async { Redirect::to(PATH) }))
-        .route("/api/v1/map-config", get(map_config));
+    let router = Router::new().route("/", get(|| async { Redirect::to(PATH) }));
     if index.is_file() {
         router.nest_service(
             "/console",

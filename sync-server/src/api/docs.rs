@@ -2,6 +2,7 @@
 
 use super::blocking;
 use super::extract::PathParam;
+use super::openapi::{LoggedIn, NotFound};
 use crate::auth::Session;
 use crate::error::ApiError;
 use crate::photos::{PhotoArrival, arrivals};
@@ -12,8 +13,9 @@ use cgt_shared::doc::report_part::read_report;
 use cgt_shared::doc::workflow::{CaseStatus, WorkflowEvent, derive_status, read_events};
 use cgt_shared::{DeviceId, DocId, Report, Role, Timestamp, UserId};
 use serde::Serialize;
+use utoipa::ToSchema;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct DocView {
     pub id: DocId,
     pub owner_user: UserId,
@@ -30,6 +32,10 @@ pub struct DocView {
     pub status: CaseStatus,
 }
 
+/// A case document as JSON: the admin reads any, others those granted to them.
+#[utoipa::path(get, path = "/api/v1/docs/{id}", tag = "admin",
+    params(("id" = DocId, Path, description = "文档 id")),
+    responses((status = 200, body = DocView), LoggedIn, NotFound))]
 pub async fn view(
     State(state): State<AppState>,
     session: Session,

@@ -3,36 +3,83 @@
 
 use super::blocking;
 use super::extract::QueryParams;
+use super::openapi::LoggedIn;
 use crate::auth::Session;
 use crate::error::ApiError;
+use crate::error::ErrorBody;
 use crate::state::AppState;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, extract::State};
 use cgt_shared::caseflow::civil::{days_from_civil, parse_date};
+use cgt_shared::evaluation::{AreaFigures, DepartmentScore, InspectorFigures};
 use cgt_shared::evaluation::{
     Period, areas_csv, departments_csv, evaluate_areas, evaluate_departments, evaluate_inspectors,
     inspectors_csv,
 };
 use cgt_shared::{Role, Timestamp};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use utoipa::{IntoParams, ToSchema};
 
 /// Dates are China Standard Time.
 const CST_OFFSET_MS: i64 = 8 * 3_600_000;
 
-#[derive(Clone, Debug, Deserialize)]
+/// A period: `month`, or `from` and `to` together (1…366 days, China time).
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
     /// `YYYY-MM`: the whole month.
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}$")]
     pub month: Option<String>,
     /// `YYYY-MM-DD`, inclusive.
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub from: Option<String>,
     /// `YYYY-MM-DD`, exclusive.
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub to: Option<String>,
     /// `json` (default) or `csv`.
+    #[param(pattern = "^(json|csv)$")]
     pub format: Option<String>,
 }
+
+/// A department's score with its name.
+#[derive(Serialize, ToSchema)]
+pub struct DepartmentRow {
+    #[serde(flatten)]
+    pub score: DepartmentScore,
+    pub department_name: String,
+}
+
+/// An inspector's figures with their name.
+#[derive(Serialize, ToSchema)]
+pub struct InspectorRow {
+    #[serde(flatten)]
+    pub figures: InspectorFigures,
+    pub inspector_name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DepartmentsAnswer {
+    pub period: Period,
+    pub departments: Vec<DepartmentRow>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InspectorsAnswer {
+    pub period: Period,
+    pub inspectors: Vec<InspectorRow>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AreasAnswer {
+    pub period: Period,
+    pub areas: Vec<AreaFigures>,
+}
+
+/// Who may read evaluations, as the 403 says.
+const EVALUATION_READERS: &str =
+    "需要领导、值班长、派遣员、巡查主管或管理员角色 (evaluation readers only)";
 
 fn midnight(day: i64) -> Timestamp {
     Timestamp(day * Timestamp::MS_PER_DAY - CST_OFFSET_MS)
@@ -81,9 +128,7 @@ fn may_read(session: &Session) -> Result<(), ApiError> {
     if readers.iter().any(|r| session.has(*r)) {
         Ok(())
     } else {
-        Err(ApiError::forbidden(
-            "需要领导、值班长、派遣员、巡查主管或管理员角色 (evaluation readers only)",
-        ))
+        Err(ApiError::forbidden(EVALUATION_READERS))
     }
 }
 
@@ -112,18 +157,11 @@ fn prepare(session: &Session, q: &PeriodQuery) -> Result<(Period, bool), ApiErro
     Ok((period(q)?, as_csv))
 }
 
-/// Each row as JSON with a display name added under `key`.
-fn named<T: serde::Serialize>(rows: &[T], key: &str, name: impl Fn(&T) -> String) -> Vec<Value> {
-    rows.iter()
-        .map(|row| {
-            let mut v = serde_json::to_value(row).unwrap_or_default();
-            v[key] = name(row).into();
-            v
-        })
-        .collect()
-}
-
-/// `GET /api/v1/evaluation/departments`
+/// Department scores (综合评价 of 专业部门) for a period, as JSON or CSV.
+#[utoipa::path(get, path = "/api/v1/evaluation/departments", tag = "evaluation", params(PeriodQuery),
+    responses((status = 200, description = "JSON, or CSV with `format=csv`",
+            content((DepartmentsAnswer = "application/json"), (String = "text/csv"))),
+        (status = 403, description = EVALUATION_READERS, body = ErrorBody), LoggedIn))]
 pub async fn departments(
     State(state): State<AppState>,
     session: Session,
@@ -148,13 +186,27 @@ pub async fn departments(
         if as_csv {
             return Ok(csv(departments_csv(&scores, name), "departments"));
         }
-        let rows = named(&scores, "department_name", |s| name(s.department));
-        Ok(Json(json!({ "period": period, "departments": rows })).into_response())
+        let departments = scores
+            .into_iter()
+            .map(|score| DepartmentRow {
+                department_name: name(score.department),
+                score,
+            })
+            .collect();
+        Ok(Json(DepartmentsAnswer {
+            period,
+            departments,
+        })
+        .into_response())
     })
     .await
 }
 
-/// `GET /api/v1/evaluation/inspectors`
+/// Inspector figures (监督员 评价) for a period, as JSON or CSV.
+#[utoipa::path(get, path = "/api/v1/evaluation/inspectors", tag = "evaluation", params(PeriodQuery),
+    responses((status = 200, description = "JSON, or CSV with `format=csv`",
+            content((InspectorsAnswer = "application/json"), (String = "text/csv"))),
+        (status = 403, description = EVALUATION_READERS, body = ErrorBody), LoggedIn))]
 pub async fn inspectors(
     State(state): State<AppState>,
     session: Session,
@@ -173,13 +225,23 @@ pub async fn inspectors(
                 "inspectors",
             ));
         }
-        let rows = named(&figures, "inspector_name", |f| name(f.inspector));
-        Ok(Json(json!({ "period": period, "inspectors": rows })).into_response())
+        let inspectors = figures
+            .into_iter()
+            .map(|figures| InspectorRow {
+                inspector_name: name(figures.inspector),
+                figures,
+            })
+            .collect();
+        Ok(Json(InspectorsAnswer { period, inspectors }).into_response())
     })
     .await
 }
 
-/// `GET /api/v1/evaluation/areas` (per 街道)
+/// Area figures per 街道 for a period, as JSON or CSV.
+#[utoipa::path(get, path = "/api/v1/evaluation/areas", tag = "evaluation", params(PeriodQuery),
+    responses((status = 200, description = "JSON, or CSV with `format=csv`",
+            content((AreasAnswer = "application/json"), (String = "text/csv"))),
+        (status = 403, description = EVALUATION_READERS, body = ErrorBody), LoggedIn))]
 pub async fn areas(
     State(state): State<AppState>,
     session: Session,
@@ -192,7 +254,11 @@ pub async fn areas(
         if as_csv {
             return Ok(csv(areas_csv(&figures, str::to_string), "areas"));
         }
-        Ok(Json(json!({ "period": period, "areas": figures })).into_response())
+        Ok(Json(AreasAnswer {
+            period,
+            areas: figures,
+        })
+        .into_response())
     })
     .await
 }

@@ -4,10 +4,12 @@
 use super::blocking;
 use super::extract::JsonBody;
 use super::key_gate::look_up_key;
+use super::openapi::{Anyone, Forbidden, JsonInput, LoggedIn, RateLimited};
 use crate::auth::{AdminSession, token};
 use crate::caseflow::create::{NewCase, create_case};
 use crate::clock;
 use crate::error::ApiError;
+use crate::error::ErrorBody;
 use crate::guard::ClientAddr;
 use crate::state::AppState;
 use crate::storage::ApiKeyOwner;
@@ -16,23 +18,46 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use cgt_shared::caseflow::Source;
+use cgt_shared::doc::workflow::CaseStatus;
 use cgt_shared::{ComponentId, Kind, Position};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use cgt_shared::{DocId, UserId};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct NewKey {
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: String,
     /// `open311` or `sensor`.
+    #[schema(pattern = "^(open311|sensor)$")]
     pub channel: String,
 }
 
-/// `POST /api/v1/admin/api-keys` (admin): the key is shown once.
+/// A new API key: shown once, never again.
+#[derive(Serialize, ToSchema)]
+pub struct CreatedKey {
+    pub key: String,
+    pub name: String,
+    pub channel: String,
+    /// The key's own user, who appears as the reporter of its cases.
+    pub user_id: UserId,
+}
+
+/// A case a sensor alarm opened.
+#[derive(Serialize, ToSchema)]
+pub struct AlarmCase {
+    pub case_id: DocId,
+    pub status: CaseStatus,
+}
+
+/// An API key for Open311 clients or sensors (admin); the key is shown once.
+#[utoipa::path(post, path = "/api/v1/admin/api-keys", tag = "admin", request_body = NewKey,
+    responses((status = 201, body = CreatedKey), LoggedIn, Forbidden, JsonInput))]
 pub async fn create_key(
     State(state): State<AppState>,
-    AdminSession(_): AdminSession,
+    _admin: AdminSession,
     JsonBody(body): JsonBody<NewKey>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<CreatedKey>), ApiError> {
     let channel = match body.channel.as_str() {
         "open311" => "open311",
         "sensor" => "sensor",
@@ -48,9 +73,12 @@ pub async fn create_key(
         blocking(move || Ok(storage.create_api_key(hash, name, channel, clock::now())?)).await?;
     Ok((
         StatusCode::CREATED,
-        Json(
-            json!({ "key": key, "name": owner.name, "channel": owner.channel, "user_id": owner.user }),
-        ),
+        Json(CreatedKey {
+            key,
+            name: owner.name,
+            channel: owner.channel,
+            user_id: owner.user,
+        }),
     ))
 }
 
@@ -77,20 +105,27 @@ pub async fn key_owner(
 /// The largest alarm body: a component id and a description.
 const ALARM_BODY_BYTES: usize = 16 << 10;
 
-#[derive(Clone, Debug, Deserialize)]
-pub struct Alarm {
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+pub struct SensorAlarm {
     /// The 16-digit 部件标识码 of the tagged component.
+    #[schema(pattern = "^[0-9]{16}$")]
     pub component_id: String,
     pub description: Option<String>,
 }
 
-/// `POST /api/v1/sensors/alarms` with `X-Api-Key`: an urgent 部件 case at the component.
+/// An urgent 部件 case at the tagged component, from a sensor with an `X-Api-Key`.
+#[utoipa::path(post, path = "/api/v1/sensors/alarms", tag = "intake", security(("api_key" = [])),
+    request_body = SensorAlarm,
+    responses((status = 201, body = AlarmCase),
+        (status = 401, description = "缺少或无效的 X-Api-Key (missing or unknown key)", body = ErrorBody),
+        (status = 422, description = "部件标识码无效或部件不存在 (bad or unknown component)", body = ErrorBody),
+        Anyone, RateLimited))]
 pub async fn sensor_alarm(
     State(state): State<AppState>,
     client: ClientAddr,
     headers: HeaderMap,
     body: Body,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<AlarmCase>), ApiError> {
     let key = headers
         .get("x-api-key")
         .and_then(|v| v.to_str().ok())
@@ -99,7 +134,7 @@ pub async fn sensor_alarm(
     let body = axum::body::to_bytes(body, ALARM_BODY_BYTES)
         .await
         .map_err(|_| ApiError::too_large(ALARM_BODY_BYTES))?;
-    let alarm: Alarm = serde_json::from_slice(&body).map_err(|e| {
+    let alarm: SensorAlarm = serde_json::from_slice(&body).map_err(|e| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             format!("请求数据字段无效 ({e})"),
@@ -140,7 +175,10 @@ pub async fn sensor_alarm(
         let row = create_case(&state, new, owner.user, owner.device, now)?;
         Ok((
             StatusCode::CREATED,
-            Json(json!({ "case_id": row.id, "status": row.status })),
+            Json(AlarmCase {
+                case_id: row.id,
+                status: row.status,
+            }),
         ))
     })
     .await

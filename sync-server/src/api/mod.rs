@@ -17,6 +17,7 @@ mod limit;
 mod open311;
 mod open311_form;
 pub(crate) mod open311_xml;
+pub mod openapi;
 mod photos;
 mod reference;
 mod reference_admin;
@@ -31,14 +32,73 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use cgt_shared::wire::{PULL_PATH, PUSH_PATH, STATUS_PATH};
+use serde::Serialize;
 use std::any::Any;
+use std::sync::LazyLock;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[cfg(feature = "fuzzing")]
 pub(crate) use open311::form as open311_request_form;
+
+/// `{"ok": true}`: the answer of an action that has nothing else to say.
+#[derive(Serialize, ToSchema)]
+pub struct Done {
+    pub ok: bool,
+}
+
+/// Every route of the API, each with its documentation.
+fn documented() -> OpenApiRouter<AppState> {
+    openapi::router()
+        .routes(routes!(healthz))
+        .routes(routes!(openapi_json))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(admin::stats))
+        .routes(routes!(admin::devices))
+        .routes(routes!(admin::revoke_device))
+        .routes(routes!(admin::refusals))
+        .routes(routes!(admin::security_events))
+        .routes(routes!(docs::view))
+        .routes(routes!(cases::queue, cases::create))
+        .routes(routes!(cases::detail))
+        .routes(routes!(cases::suggestions))
+        .routes(routes!(conflicts::view))
+        .routes(routes!(case_photos::attach))
+        .routes(routes!(case_photos::departments))
+        .routes(routes!(cases::action))
+        .routes(routes!(cases::supervision))
+        .routes(routes!(cases::conflicts))
+        .routes(routes!(evaluation::departments))
+        .routes(routes!(evaluation::inspectors))
+        .routes(routes!(evaluation::areas))
+        .routes(routes!(intake::create_key))
+        .routes(routes!(intake::sensor_alarm))
+        .routes(routes!(sync::push))
+        .routes(routes!(sync::pull))
+        .routes(routes!(sync::status))
+        .merge(reference::routes())
+        .merge(open311::routes())
+        .merge(photos::routes())
+        .merge(tracks::routes())
+        .merge(vehicles::routes())
+        .merge(users::routes())
+        .merge(reference_admin::routes())
+        .merge(console::api())
+}
+
+/// The OpenAPI document of every route, as served at `/api/v1/openapi.json`.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = documented().split_for_parts().1;
+    open311::xml_twins(&mut doc);
+    doc
+}
+
+static DOCUMENT: LazyLock<String> = LazyLock::new(|| openapi::render(&document()));
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
@@ -47,46 +107,8 @@ pub fn app(state: AppState) -> Router {
     let policy = headers::content_security_policy(state.settings().map_tile_url.as_deref());
     let policy = HeaderValue::from_str(&policy)
         .unwrap_or_else(|_| HeaderValue::from_static("frame-ancestors 'none'"));
-    Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/api/v1/auth/login", post(auth::login))
-        .route("/api/v1/auth/logout", post(auth::logout))
-        .route("/api/v1/me", get(auth::me))
-        .route("/api/v1/stats", get(admin::stats))
-        .route("/api/v1/devices", get(admin::devices))
-        .route("/api/v1/devices/{id}/revoke", post(admin::revoke_device))
-        .route("/api/v1/refusals", get(admin::refusals))
-        .route("/api/v1/security-events", get(admin::security_events))
-        .route("/api/v1/docs/{id}", get(docs::view))
-        .route("/api/v1/cases", get(cases::queue).post(cases::create))
-        .route("/api/v1/cases/{id}", get(cases::detail))
-        .route("/api/v1/cases/{id}/suggestions", get(cases::suggestions))
-        .route("/api/v1/cases/{id}/conflict", get(conflicts::view))
-        .route("/api/v1/cases/{id}/photos", post(case_photos::attach))
-        .route("/api/v1/departments", get(case_photos::departments))
-        .route("/api/v1/cases/{id}/{action}", post(cases::action))
-        .route("/api/v1/supervision", get(cases::supervision))
-        .route("/api/v1/conflicts", get(cases::conflicts))
-        .route(
-            "/api/v1/evaluation/departments",
-            get(evaluation::departments),
-        )
-        .route("/api/v1/evaluation/inspectors", get(evaluation::inspectors))
-        .route("/api/v1/evaluation/areas", get(evaluation::areas))
-        .route("/api/v1/admin/api-keys", post(intake::create_key))
-        .route("/api/v1/sensors/alarms", post(intake::sensor_alarm))
-        .route("/api/v1/openapi.json", get(openapi))
-        .route(PUSH_PATH, post(sync::push))
-        .route(PULL_PATH, post(sync::pull))
-        .route(STATUS_PATH, post(sync::status))
-        .route(reference::PATH, reference::route())
-        .merge(open311::routes())
-        .merge(photos::routes())
-        .merge(tracks::routes())
-        .merge(vehicles::routes())
-        .merge(users::routes())
-        .merge(reference_admin::routes())
-        .merge(console)
+    let (api, _) = documented().split_for_parts();
+    api.merge(console)
         .fallback(|| async { ApiError::not_found("接口不存在 (no such endpoint)") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
@@ -108,11 +130,20 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The OpenAPI 3 document of this API.
-async fn openapi() -> impl IntoResponse {
+/// Liveness: answers `ok` while the server runs.
+#[utoipa::path(get, path = "/healthz", tag = "meta", security(()),
+    responses((status = 200, content_type = "text/plain", body = String)))]
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// This document: the full list of the API's routes.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", security(()),
+    responses((status = 200, description = "OpenAPI 3.1", body = serde_json::Value)))]
+async fn openapi_json() -> impl IntoResponse {
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
-        include_str!("../../data/openapi.json"),
+        DOCUMENT.as_str(),
     )
 }
 

@@ -7,7 +7,7 @@
 use super::blocking;
 use super::extract::{PathParam, QueryParams};
 use super::intake::key_owner;
-use super::open311_form::{fields, new_request};
+use super::open311_form::{NewRequest, fields, new_request};
 use super::open311_xml::xml_format;
 use crate::caseflow::act::act;
 use crate::caseflow::create::{NewCase, create_case};
@@ -17,32 +17,102 @@ use crate::guard::ClientAddr;
 use crate::state::AppState;
 use crate::storage::Open311Fields;
 use crate::storage::{CaseFilter, CaseListRow, Contact};
+use axum::Json;
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::routing::get;
 use cgt_shared::caseflow::civil::{civil_from_days, parse_date};
 use cgt_shared::caseflow::{Action, Actor, Source};
 use cgt_shared::doc::workflow::Satisfaction;
 use cgt_shared::{CategoryTable, DocId, Kind, Position, Role, Timestamp};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 const CST_MS: i64 = 8 * 3_600_000;
 /// What every new public request is told.
 const SERVICE_NOTICE: &str = "已受理登记,将安排监督员现场核实";
 const MAX_REQUESTS: u32 = 1_000;
 
+/// One GeoReport error; every error answer is an array of them.
+#[derive(Serialize, ToSchema)]
+pub struct GeoReportError {
+    pub code: u16,
+    pub description: String,
+}
+
+/// A service: one subcategory of the category table.
+#[derive(Serialize, ToSchema)]
+pub struct Service {
+    /// `event-01-02` = 事件 01 02.
+    pub service_code: String,
+    pub service_name: String,
+    pub description: String,
+    pub metadata: bool,
+    #[schema(pattern = "^(realtime|batch|blackbox)$")]
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub keywords: String,
+    pub group: String,
+}
+
+/// A service definition: no extra attributes.
+#[derive(Serialize, ToSchema)]
+pub struct ServiceDefinition {
+    pub service_code: String,
+    pub attributes: Vec<serde_json::Value>,
+}
+
+/// The answer to a new request.
+#[derive(Serialize, ToSchema)]
+pub struct CreatedRequest {
+    pub service_request_id: DocId,
+    pub service_notice: &'static str,
+    pub account_id: Option<String>,
+}
+
+/// A request as GeoReport v2 answers it, every field of the specification present.
+#[derive(Serialize, ToSchema)]
+pub struct ServiceRequest {
+    pub service_request_id: DocId,
+    #[schema(pattern = "^(open|closed)$")]
+    pub status: &'static str,
+    pub status_notes: &'static str,
+    pub service_name: String,
+    pub service_code: String,
+    pub description: String,
+    pub agency_responsible: &'static str,
+    pub service_notice: &'static str,
+    /// RFC 3339, China time.
+    pub requested_datetime: String,
+    pub updated_datetime: String,
+    pub expected_datetime: Option<String>,
+    pub address: Option<String>,
+    pub address_id: Option<String>,
+    pub zipcode: Option<String>,
+    pub lat: f64,
+    pub long: f64,
+    pub media_url: Option<String>,
+}
+
+/// A rating as recorded.
+#[derive(Serialize, ToSchema)]
+pub struct Rated {
+    pub service_request_id: DocId,
+    pub satisfaction: Satisfaction,
+}
+
 /// A GeoReport error body: `[{"code": 400, "description": "…"}]`.
 fn error(status: StatusCode, description: impl Into<String>) -> Response {
-    (
-        status,
-        Json(json!([{ "code": status.as_u16(), "description": description.into() }])),
-    )
-        .into_response()
+    let body = [GeoReportError {
+        code: status.as_u16(),
+        description: description.into(),
+    }];
+    (status, Json(body)).into_response()
 }
 
 /// GeoReport v2 answers invalid input with 400, where the rest of the API says 422.
@@ -62,17 +132,46 @@ fn without_format(segment: &str) -> &str {
         .unwrap_or(segment)
 }
 
-/// The Open311 routes, each in JSON and XML.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/open311/v2/services.json", get(services))
+/// The Open311 routes, each in JSON and XML: the `.xml` twins of the two fixed paths run the
+/// same handlers and are documented by [`xml_twins`].
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(services))
         .route("/open311/v2/services.xml", get(services))
-        .route("/open311/v2/services/{code}", get(service))
-        .route("/open311/v2/requests.json", get(list).post(create))
+        .routes(routes!(service))
+        .routes(routes!(list, create))
         .route("/open311/v2/requests.xml", get(list).post(create))
-        .route("/open311/v2/requests/{id}", get(one))
-        .route("/open311/v2/requests/{id}/satisfaction", post(rate))
+        .routes(routes!(one))
+        .routes(routes!(rate))
         .route_layer(axum::middleware::from_fn(xml_format))
+}
+
+/// Adds to `doc` the `.xml` twin of each `.json` Open311 path, answering `application/xml`.
+pub fn xml_twins(doc: &mut utoipa::openapi::OpenApi) {
+    let twins: Vec<(String, utoipa::openapi::PathItem)> = doc
+        .paths
+        .paths
+        .iter()
+        .filter_map(|(path, item)| {
+            let stem = path.strip_prefix("/open311/")?.strip_suffix(".json")?;
+            let mut twin = item.clone();
+            for operation in [&mut twin.get, &mut twin.post].into_iter().flatten() {
+                operation.operation_id = operation
+                    .operation_id
+                    .as_ref()
+                    .map(|id| format!("{id}_xml"));
+                for response in operation.responses.responses.values_mut() {
+                    if let utoipa::openapi::RefOr::T(response) = response
+                        && let Some(json) = response.content.shift_remove("application/json")
+                    {
+                        response.content.insert("application/xml".into(), json);
+                    }
+                }
+            }
+            Some((format!("/open311/{stem}.xml"), twin))
+        })
+        .collect();
+    doc.paths.paths.extend(twins);
 }
 
 fn service_code(kind: Kind, class: u8, subclass: u8) -> String {
@@ -107,25 +206,28 @@ fn date_filter(text: &str) -> Option<Timestamp> {
     parse_date(text.get(..10)?).map(|day| Timestamp(day * 86_400_000 - CST_MS))
 }
 
-fn service_json(table: &CategoryTable, kind: Kind, class: u8, subclass: u8) -> Option<Value> {
+fn service_json(table: &CategoryTable, kind: Kind, class: u8, subclass: u8) -> Option<Service> {
     let class_row = table
         .classes
         .iter()
         .find(|c| c.kind == kind && c.code == class)?;
     let sub = class_row.subclasses.iter().find(|s| s.code == subclass)?;
-    Some(json!({
-        "service_code": service_code(kind, class, subclass),
-        "service_name": sub.name,
-        "description": format!("{}{} {}", kind.label(), class_row.name, sub.name),
-        "metadata": false,
-        "type": "realtime",
-        "keywords": format!("{},{}", class_row.name, sub.name),
-        "group": format!("{}·{}", kind.label(), class_row.name),
-    }))
+    Some(Service {
+        service_code: service_code(kind, class, subclass),
+        service_name: sub.name.clone(),
+        description: format!("{}{} {}", kind.label(), class_row.name, sub.name),
+        metadata: false,
+        kind: "realtime",
+        keywords: format!("{},{}", class_row.name, sub.name),
+        group: format!("{}·{}", kind.label(), class_row.name),
+    })
 }
 
-/// `GET /open311/v2/services.json`
-pub async fn services(State(state): State<AppState>) -> Json<Vec<Value>> {
+/// The services: every subcategory of the category table.
+#[utoipa::path(get, path = "/open311/v2/services.json", tag = "open311", security(()),
+    params(("jurisdiction_id" = Option<String>, Query, description = "accepted and ignored: one jurisdiction")),
+    responses((status = 200, body = Vec<Service>)))]
+pub async fn services(State(state): State<AppState>) -> Json<Vec<Service>> {
     let table = state.table();
     Json(
         table
@@ -135,14 +237,22 @@ pub async fn services(State(state): State<AppState>) -> Json<Vec<Value>> {
     )
 }
 
-/// `GET /open311/v2/services/{code}.json`: no extra attributes.
+/// A service definition (`{code}.json` or `{code}.xml`): no extra attributes.
+#[utoipa::path(get, path = "/open311/v2/services/{code}", tag = "open311", security(()),
+    params(("code" = String, Path, description = "service_code with `.json` or `.xml`", pattern = "^(event|component)-[0-9]{2}-[0-9]{2}(\\.(json|xml))?$")),
+    responses((status = 200, body = ServiceDefinition),
+        (status = 404, description = "unknown service_code", body = Vec<GeoReportError>)))]
 pub async fn service(
     State(state): State<AppState>,
     PathParam(code): PathParam<String>,
 ) -> Response {
     let code = without_format(&code);
     match parse_service(code).and_then(|(k, c, s)| service_json(state.table(), k, c, s)) {
-        Some(_) => Json(json!({ "service_code": code, "attributes": [] })).into_response(),
+        Some(_) => Json(ServiceDefinition {
+            service_code: code.to_string(),
+            attributes: Vec::new(),
+        })
+        .into_response(),
         None => error(
             StatusCode::NOT_FOUND,
             format!("unknown service_code {code}"),
@@ -185,7 +295,17 @@ fn key_refused(e: ApiError) -> Response {
     }
 }
 
-/// `POST /open311/v2/requests.json` (form-encoded, with `api_key` in the form or the query).
+/// A new service request (form-encoded; `api_key` in the form or the query). Enters the case
+/// loop as a public complaint.
+#[utoipa::path(post, path = "/open311/v2/requests.json", tag = "open311", security(()),
+    params(("api_key" = Option<String>, Query, description = "the key, when not in the form")),
+    request_body(content = NewRequest, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, body = Vec<CreatedRequest>),
+        (status = 400, description = "请求无效 (a field is missing or malformed)", body = Vec<GeoReportError>),
+        (status = 403, description = "api_key missing or unknown", body = Vec<GeoReportError>),
+        (status = 413, description = "request body too large", body = Vec<GeoReportError>),
+        (status = 429, description = "too many attempts; see Retry-After", body = Vec<GeoReportError>),
+        (status = 500, description = "internal error", body = Vec<GeoReportError>)))]
 pub async fn create(
     State(state): State<AppState>,
     client: ClientAddr,
@@ -256,55 +376,74 @@ pub async fn create(
     let created =
         blocking(move || Ok(create_case(&state, new, owner.user, owner.device, now)?)).await;
     match created {
-        Ok(row) => Json(json!([{
-            "service_request_id": row.id,
-            "service_notice": SERVICE_NOTICE,
-            "account_id": null,
-        }]))
+        Ok(row) => Json([CreatedRequest {
+            service_request_id: row.id,
+            service_notice: SERVICE_NOTICE,
+            account_id: None,
+        }])
         .into_response(),
         Err(e) => from_api(e),
     }
 }
 
 /// One request as GeoReport v2 answers it, every field of the specification present.
-fn request_json(table: &CategoryTable, row: &CaseListRow, fields: Option<&Open311Fields>) -> Value {
+fn request_json(
+    table: &CategoryTable,
+    row: &CaseListRow,
+    fields: Option<&Open311Fields>,
+) -> ServiceRequest {
     let fields = fields.cloned().unwrap_or_default();
     let kind = Kind::parse(&row.kind).unwrap_or(Kind::Event);
     let name = table
         .subclass(kind, row.class, row.subclass)
         .map(|s| s.name.clone())
         .unwrap_or_default();
-    json!({
-        "service_request_id": row.id,
-        "status": if row.status.is_final() { "closed" } else { "open" },
-        "status_notes": row.status.label(),
-        "service_name": name,
-        "service_code": service_code(kind, row.class, row.subclass),
-        "description": row.description,
-        "agency_responsible": "数字城管指挥中心",
-        "service_notice": SERVICE_NOTICE,
-        "requested_datetime": datetime(row.reported_at),
-        "updated_datetime": datetime(row.step_started_at.unwrap_or(row.reported_at)),
-        "expected_datetime": row.step_deadline.map(datetime),
-        "address": fields.address_string,
-        "address_id": fields.address_id,
-        "zipcode": fields.zipcode,
-        "lat": row.lat,
-        "long": row.lon,
-        "media_url": fields.media_url,
-    })
+    ServiceRequest {
+        service_request_id: row.id,
+        status: if row.status.is_final() {
+            "closed"
+        } else {
+            "open"
+        },
+        status_notes: row.status.label(),
+        service_name: name,
+        service_code: service_code(kind, row.class, row.subclass),
+        description: row.description.clone(),
+        agency_responsible: "数字城管指挥中心",
+        service_notice: SERVICE_NOTICE,
+        requested_datetime: datetime(row.reported_at),
+        updated_datetime: datetime(row.step_started_at.unwrap_or(row.reported_at)),
+        expected_datetime: row.step_deadline.map(datetime),
+        address: fields.address_string,
+        address_id: fields.address_id,
+        zipcode: fields.zipcode,
+        lat: row.lat,
+        long: row.lon,
+        media_url: fields.media_url,
+    }
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RequestQuery {
+    /// Comma-separated request ids.
     pub service_request_id: Option<String>,
+    /// Comma-separated service codes.
     pub service_code: Option<String>,
+    /// RFC 3339; its date (China time) is the first day listed.
     pub start_date: Option<String>,
+    /// RFC 3339; its date (China time) is the last day listed.
     pub end_date: Option<String>,
+    /// `open` or `closed`.
     pub status: Option<String>,
 }
 
-/// `GET /open311/v2/requests.json` with the standard filters.
+/// Public requests, newest first, with the standard filters.
+#[utoipa::path(get, path = "/open311/v2/requests.json", tag = "open311", security(()),
+    params(RequestQuery,
+        ("jurisdiction_id" = Option<String>, Query, description = "accepted and ignored: one jurisdiction")),
+    responses((status = 200, body = Vec<ServiceRequest>), (status = 400, description = "请求无效 (a field is missing or malformed)", body = Vec<GeoReportError>),
+        (status = 500, description = "internal error", body = Vec<GeoReportError>)))]
 pub async fn list(
     State(state): State<AppState>,
     QueryParams(q): QueryParams<RequestQuery>,
@@ -367,7 +506,12 @@ pub async fn list(
     }
 }
 
-/// `GET /open311/v2/requests/{id}.json`
+/// One public request (`{id}.json` or `{id}.xml`).
+#[utoipa::path(get, path = "/open311/v2/requests/{id}", tag = "open311", security(()),
+    params(("id" = String, Path, description = "service_request_id with `.json` or `.xml`")),
+    responses((status = 200, body = Vec<ServiceRequest>),
+        (status = 404, description = "no such service request", body = Vec<GeoReportError>),
+        (status = 500, description = "internal error", body = Vec<GeoReportError>)))]
 pub async fn one(State(state): State<AppState>, PathParam(id): PathParam<String>) -> Response {
     let Ok(id) = without_format(&id).parse::<DocId>() else {
         return error(StatusCode::NOT_FOUND, "no such service request");
@@ -391,15 +535,26 @@ pub async fn one(State(state): State<AppState>, PathParam(id): PathParam<String>
     }
 }
 
-#[derive(Clone, Debug)]
+/// The rating form.
+#[derive(Clone, Debug, ToSchema)]
 pub struct Rating {
     pub api_key: String,
     /// `satisfied`, `basic` or `unsatisfied`.
+    #[schema(value_type = Satisfaction)]
     pub satisfaction: String,
 }
 
-/// `POST /open311/v2/requests/{id}/satisfaction` (extension): the reporter's 满意度 after 结案,
-/// recorded as the 回访 the operator would otherwise make by phone.
+/// The reporter's 满意度 after 结案 (an extension), recorded as the 回访 the operator would
+/// otherwise make by phone.
+#[utoipa::path(post, path = "/open311/v2/requests/{id}/satisfaction", tag = "open311", security(()),
+    params(("id" = DocId, Path)),
+    request_body(content = Rating, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, body = Vec<Rated>), (status = 400, description = "请求无效 (a field is missing or malformed)", body = Vec<GeoReportError>),
+        (status = 403, description = "api_key missing or unknown", body = Vec<GeoReportError>),
+        (status = 404, description = "no such service request", body = Vec<GeoReportError>),
+        (status = 409, description = "the request is not closed yet, or already rated", body = Vec<GeoReportError>),
+        (status = 413, description = "request body too large", body = Vec<GeoReportError>),
+        (status = 429, description = "too many attempts; see Retry-After", body = Vec<GeoReportError>)))]
 pub async fn rate(
     State(state): State<AppState>,
     client: ClientAddr,
@@ -458,8 +613,11 @@ pub async fn rate(
     })
     .await;
     match done {
-        Ok(_) => Json(json!([{ "service_request_id": id, "satisfaction": satisfaction }]))
-            .into_response(),
+        Ok(_) => Json([Rated {
+            service_request_id: id,
+            satisfaction,
+        }])
+        .into_response(),
         Err(e) => from_api(e),
     }
 }

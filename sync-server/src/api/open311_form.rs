@@ -3,14 +3,19 @@
 //! that do not parse named in a GeoReport error (not a bare framework rejection). Pure.
 
 use std::collections::HashMap;
+use utoipa::ToSchema;
 
 /// A `POST requests` form.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, ToSchema)]
 pub struct NewRequest {
     pub api_key: Option<String>,
     pub jurisdiction_id: Option<String>,
+    /// Required: `event-01-02` and the like.
     pub service_code: Option<String>,
+    /// Required with `long` (WGS84): this jurisdiction does not geocode addresses.
+    #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: Option<f64>,
+    #[schema(minimum = -180.0, maximum = 180.0)]
     pub long: Option<f64>,
     pub address_string: Option<String>,
     pub address_id: Option<String>,

@@ -9,40 +9,68 @@
 use super::blocking;
 use super::cases::in_centre;
 use super::extract::{JsonBody, PathParam};
+use super::openapi::Binary;
 use crate::auth::{DeviceSession, Session};
 use crate::error::ApiError;
 use crate::photos::{CHUNK_BYTES, PhotoError, PhotoHash, UploadState, Uploader};
 use crate::state::AppState;
+use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, ETAG};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use serde::Deserialize;
-use serde_json::json;
+use cgt_shared::wire::photo::{
+    CHUNK_CONTENT_TYPE, PATH, PhotoErrorBody, StartRequest, THUMB_PATH, UPLOAD_OFFSET, UPLOAD_PATH,
+};
+use std::collections::BTreeMap;
+use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::{Ref, RefOr};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub const PATH: &str = "/api/v1/photos/{sha256}";
-pub const UPLOAD_PATH: &str = "/api/v1/photos/{sha256}/upload";
-pub const THUMB_PATH: &str = "/api/v1/photos/{sha256}/thumb";
-/// The content type of a chunk, as in the tus protocol.
-pub const CHUNK_CONTENT_TYPE: &str = "application/offset+octet-stream";
-pub const UPLOAD_OFFSET: &str = "upload-offset";
 /// Photos never change under their name.
 const IMMUTABLE: &str = "private, max-age=31536000, immutable";
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(UPLOAD_PATH, post(start))
-        .route(PATH, get(photo).patch(append))
-        .route(THUMB_PATH, get(thumbnail))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(start))
+        .routes(routes!(photo, append))
+        .routes(routes!(thumbnail))
 }
 
-#[derive(Debug, Deserialize)]
-pub struct StartRequest {
-    /// Bytes of the photo.
-    pub size: u64,
+/// The answers a photo request can meet besides success.
+struct PhotoErrors;
+
+impl utoipa::IntoResponses for PhotoErrors {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::response::Response>> {
+        [
+            (400, "照片名、大小或偏移无效 (bad name, size or Upload-Offset)"),
+            (401, "未登录 (missing or unknown token)"),
+            (403, "无权访问该照片, 或不是现场设备 (not a device, or no report of the caller names the photo)"),
+            (404, "照片或上传不存在 (no such photo or upload)"),
+            (409, "偏移不符 (offset mismatch; `offset` says where to go on) or held by another device"),
+            (413, "照片或数据块过大 (`max_bytes` or `chunk_bytes` gives the limit)"),
+            (415, "类型不符 (expected JSON, application/offset+octet-stream or a JPEG)"),
+            (422, "照片无效 (hash mismatch, not decodable, dimensions over the limit)"),
+            (500, "服务器内部错误 (internal error)"),
+        ]
+        .into_iter()
+        .map(|(status, description)| {
+            let response = ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("PhotoErrorBody")))
+                        .build(),
+                )
+                .build();
+            (status.to_string(), RefOr::T(response))
+        })
+        .collect()
+    }
 }
 
 /// A failed photo request: an [`ApiError`] plus the fields the client continues from.
@@ -94,9 +122,17 @@ impl From<PhotoError> for PhotoFailure {
 
 impl IntoResponse for PhotoFailure {
     fn into_response(self) -> Response {
-        let mut body = json!({ "error": self.error.message });
-        if let Some((key, value)) = self.extra {
-            body[key] = json!(value);
+        let mut body = PhotoErrorBody {
+            error: self.error.message,
+            offset: None,
+            max_bytes: None,
+            chunk_bytes: None,
+        };
+        match self.extra {
+            Some(("offset", n)) => body.offset = Some(n),
+            Some(("max_bytes", n)) => body.max_bytes = Some(n),
+            Some((_, n)) => body.chunk_bytes = Some(n),
+            None => {}
         }
         (self.error.status, Json(body)).into_response()
     }
@@ -109,6 +145,12 @@ fn uploader(device: &DeviceSession) -> Uploader {
     }
 }
 
+/// Starts or resumes the upload of a photo a report of the caller names; the answer says where
+/// to go on from (`offset`), or that the photo is already complete.
+#[utoipa::path(post, path = UPLOAD_PATH, tag = "photos",
+    params(("sha256" = PhotoHash, Path)),
+    request_body = StartRequest,
+    responses((status = 200, body = UploadState), PhotoErrors))]
 #[tracing::instrument(skip_all, fields(user = %device.session.username, photo = %hash, size = request.size))]
 async fn start(
     State(state): State<AppState>,
@@ -126,6 +168,13 @@ async fn start(
     Ok(Json(answer))
 }
 
+/// Appends one chunk at `Upload-Offset`; the last chunk makes the server verify the whole photo
+/// against its name and store it.
+#[utoipa::path(patch, path = PATH, tag = "photos",
+    params(("sha256" = PhotoHash, Path),
+        ("upload-offset" = u64, Header, description = "where this chunk starts")),
+    request_body(content = Binary, content_type = "application/offset+octet-stream"),
+    responses((status = 200, body = UploadState), PhotoErrors))]
 #[tracing::instrument(skip_all, fields(user = %device.session.username, photo = %hash))]
 async fn append(
     State(state): State<AppState>,
@@ -194,6 +243,10 @@ async fn read_chunk(headers: &HeaderMap, body: Body) -> Result<Bytes, PhotoFailu
     })
 }
 
+/// The photo itself (immutable under its name).
+#[utoipa::path(get, path = PATH, tag = "photos",
+    params(("sha256" = PhotoHash, Path)),
+    responses((status = 200, content_type = "image/jpeg", body = Binary), PhotoErrors))]
 #[tracing::instrument(skip_all, fields(user = %session.username, photo = %hash))]
 async fn photo(
     State(state): State<AppState>,
@@ -211,6 +264,10 @@ async fn photo(
     Ok(jpeg_response(bytes, Some(tag)))
 }
 
+/// A thumbnail of the photo (the pipeline's thumbnail size on the long edge).
+#[utoipa::path(get, path = THUMB_PATH, tag = "photos",
+    params(("sha256" = PhotoHash, Path)),
+    responses((status = 200, content_type = "image/jpeg", body = Binary), PhotoErrors))]
 #[tracing::instrument(skip_all, fields(user = %session.username, photo = %hash))]
 async fn thumbnail(
     State(state): State<AppState>,

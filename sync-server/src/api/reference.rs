@@ -5,21 +5,24 @@
 
 use super::blocking;
 use super::extract::{QueryParams, pending_counts};
+use super::openapi::LoggedIn;
 use crate::auth::DeviceSession;
 use crate::clock;
 use crate::error::ApiError;
-use crate::reference::ReferenceAnswer;
+use crate::error::ErrorBody;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::routing::{MethodRouter, get};
+use cgt_shared::wire::reference::{PATH, ReferenceAnswer};
 use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub const PATH: &str = "/api/v1/reference";
-
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReferenceQuery {
     /// The reference version the device holds; 0 (or absent) for none.
     #[serde(default)]
@@ -27,10 +30,18 @@ pub struct ReferenceQuery {
 }
 
 /// The route, compressed: a work grid's components are mostly repeated keys and digits.
-pub fn route() -> MethodRouter<AppState> {
-    get(reference).layer(CompressionLayer::new())
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(reference))
+        .layer(CompressionLayer::new())
 }
 
+/// The reference data this field device keeps offline, or what changed after `since`.
+#[utoipa::path(get, path = PATH, tag = "sync", params(ReferenceQuery,
+        ("cgt-pending" = Option<String>, Header, description = "what the device holds to send")),
+    responses((status = 200, body = ReferenceAnswer),
+        (status = 403, description = "不是现场设备 (not a field device)", body = ErrorBody),
+        LoggedIn))]
 #[tracing::instrument(skip_all, fields(user = %device.session.username, since = query.since))]
 async fn reference(
     State(state): State<AppState>,

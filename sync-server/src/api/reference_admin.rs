@@ -5,43 +5,41 @@
 
 use super::blocking;
 use super::extract::{JsonBody, PathParam, QueryParams};
+use super::openapi::{Forbidden, JsonInput, LoggedIn};
 use crate::auth::AdminSession;
 use crate::error::ApiError;
+use crate::error::ErrorBody;
 use crate::reference::{
     ComponentChange, ComponentFilter, ComponentListing, ComponentPage, DepartmentListing,
     EditError, Intent, UnitGridListing, WorkGridListing,
 };
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
 use cgt_shared::{CategoryTable, ComponentId, GridCode, Kind, UserId};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 const DEFAULT_PAGE: u32 = 50;
 const MAX_PAGE: u32 = 200;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/admin/departments", get(departments))
-        .route("/api/v1/admin/categories", get(categories))
-        .route("/api/v1/admin/work-grids", get(work_grids))
-        .route(
-            "/api/v1/admin/work-grids/{code}/inspector",
-            put(assign_inspector),
-        )
-        .route("/api/v1/admin/unit-grids", get(unit_grids))
-        .route(
-            "/api/v1/admin/components",
-            get(components).post(add_component),
-        )
-        .route("/api/v1/admin/components/{id}", put(change_component))
-        .route(
-            "/api/v1/admin/components/{id}/retire",
-            post(retire_component),
-        )
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(departments))
+        .routes(routes!(categories))
+        .routes(routes!(work_grids))
+        .routes(routes!(assign_inspector))
+        .routes(routes!(unit_grids))
+        .routes(routes!(components, add_component))
+        .routes(routes!(change_component))
+        .routes(routes!(retire_component))
 }
+
+/// A component id in the path.
+const COMPONENT_ID: &str = "部件标识码 (16 digits)";
 
 fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
@@ -63,40 +61,46 @@ impl From<EditError> for ApiError {
     }
 }
 
-/// `GET /api/v1/admin/departments`: with their staff and component counts.
+/// Departments with their staff and component counts.
+#[utoipa::path(get, path = "/api/v1/admin/departments", tag = "reference",
+    responses((status = 200, body = Vec<DepartmentListing>), LoggedIn, Forbidden))]
 pub async fn departments(
     State(state): State<AppState>,
-    AdminSession(_): AdminSession,
+    _admin: AdminSession,
 ) -> Result<Json<Vec<DepartmentListing>>, ApiError> {
     let storage = state.storage().clone();
     blocking(move || Ok(Json(storage.department_listing()?))).await
 }
 
-/// `GET /api/v1/admin/categories`: the category table the server serves to devices.
+/// The category table the server serves to devices.
+#[utoipa::path(get, path = "/api/v1/admin/categories", tag = "reference",
+    responses((status = 200, body = CategoryTable), LoggedIn, Forbidden))]
 pub async fn categories(
     State(state): State<AppState>,
-    AdminSession(_): AdminSession,
+    _admin: AdminSession,
 ) -> Result<Json<CategoryTable>, ApiError> {
     Ok(Json(state.table().clone()))
 }
 
-/// `GET /api/v1/admin/work-grids`: with their inspector and counts.
+/// Work grids (工作网格) with their inspector and counts.
+#[utoipa::path(get, path = "/api/v1/admin/work-grids", tag = "reference",
+    responses((status = 200, body = Vec<WorkGridListing>), LoggedIn, Forbidden))]
 pub async fn work_grids(
     State(state): State<AppState>,
-    AdminSession(_): AdminSession,
+    _admin: AdminSession,
 ) -> Result<Json<Vec<WorkGridListing>>, ApiError> {
     let storage = state.storage().clone();
     blocking(move || Ok(Json(storage.work_grid_listing()?))).await
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Assignment {
     /// The inspector's user id, or `null` for nobody.
     pub inspector: Option<UserId>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Edited<T> {
     /// The reference version devices will be brought to.
     pub version: u64,
@@ -104,7 +108,14 @@ pub struct Edited<T> {
     pub row: T,
 }
 
-/// `PUT /api/v1/admin/work-grids/{code}/inspector`: who patrols the work grid (工作网格).
+/// Who patrols the work grid (工作网格).
+#[utoipa::path(put, path = "/api/v1/admin/work-grids/{code}/inspector", tag = "reference",
+    params(("code" = GridCode, Path, description = "工作网格编码")),
+    request_body = Assignment,
+    responses((status = 200, body = Edited<WorkGridListing>),
+        (status = 404, description = "工作网格不存在 (no such work grid)", body = ErrorBody),
+        (status = 422, description = "不是监督员 (the user is not an inspector)", body = ErrorBody),
+        LoggedIn, Forbidden, JsonInput))]
 #[tracing::instrument(skip_all, fields(admin = %session.username, work_grid = %code))]
 pub async fn assign_inspector(
     State(state): State<AppState>,
@@ -127,36 +138,45 @@ pub async fn assign_inspector(
     Ok(Json(Edited { version, row }))
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UnitGridQuery {
+    /// Only the unit grids of this work grid.
     pub work_grid: Option<GridCode>,
 }
 
-/// `GET /api/v1/admin/unit-grids[?work_grid=]`.
+/// Unit grids (单元网格) with their counts.
+#[utoipa::path(get, path = "/api/v1/admin/unit-grids", tag = "reference", params(UnitGridQuery),
+    responses((status = 200, body = Vec<UnitGridListing>), LoggedIn, Forbidden))]
 pub async fn unit_grids(
     State(state): State<AppState>,
-    AdminSession(_): AdminSession,
+    _admin: AdminSession,
     QueryParams(query): QueryParams<UnitGridQuery>,
 ) -> Result<Json<Vec<UnitGridListing>>, ApiError> {
     let storage = state.storage().clone();
     blocking(move || Ok(Json(storage.unit_grid_listing(query.work_grid)?))).await
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ComponentQuery {
     /// The first digits of the component id (部件标识码).
     #[serde(default)]
+    #[param(pattern = "^ *[0-9]{0,16} *$")]
     pub id: String,
     /// The first digits of the unit grid code.
     #[serde(default)]
+    #[param(pattern = "^ *[0-9]{0,15} *$")]
     pub unit_grid: String,
     #[serde(default)]
     pub offset: u32,
+    /// Rows per page (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 
 /// A component as the console shows it: with its category.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ComponentItem {
     #[serde(flatten)]
     pub listing: ComponentListing,
@@ -166,7 +186,7 @@ pub struct ComponentItem {
     pub category_label: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ComponentItems {
     pub total: u64,
     pub items: Vec<ComponentItem>,
@@ -202,11 +222,12 @@ fn code_prefix(text: &str, max: usize, what: &str) -> Result<String, ApiError> {
     }
 }
 
-/// `GET /api/v1/admin/components?id=&unit_grid=&offset=&limit=`: components in service whose id
-/// and unit grid start with the given digits, by id.
+/// Components in service whose id and unit grid start with the given digits, by id.
+#[utoipa::path(get, path = "/api/v1/admin/components", tag = "reference", params(ComponentQuery),
+    responses((status = 200, body = ComponentItems), LoggedIn, Forbidden))]
 pub async fn components(
     State(state): State<AppState>,
-    AdminSession(_): AdminSession,
+    _admin: AdminSession,
     QueryParams(query): QueryParams<ComponentQuery>,
 ) -> Result<Json<ComponentItems>, ApiError> {
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
@@ -232,13 +253,17 @@ pub async fn components(
 
 /// A component as the console sends it, in the shape it lists them. `id` is required when adding; when changing it may be
 /// left out, and must otherwise equal the id in the path.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ComponentBody {
     #[serde(default)]
+    #[schema(pattern = "^ *[0-9]{16} *$")]
     pub id: Option<String>,
+    #[schema(minimum = -180.0, maximum = 180.0)]
     pub lon: f64,
+    #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: f64,
+    #[schema(pattern = "^ *[0-9]{15} *$")]
     pub unit_grid: String,
     /// The owning (权属) department's id.
     #[serde(default)]
@@ -305,7 +330,13 @@ async fn edit(
     }))
 }
 
-/// `POST /api/v1/admin/components`: 201; 409 if the id is taken (even by a retired one).
+/// Adds a component; 409 if the id is taken (even by a retired one).
+#[utoipa::path(post, path = "/api/v1/admin/components", tag = "reference",
+    request_body = ComponentBody,
+    responses((status = 201, body = Edited<ComponentItem>),
+        (status = 409, description = "部件标识码已存在 (the id is taken)", body = ErrorBody),
+        (status = 422, description = "部件无效 (category, grid or position invalid)", body = ErrorBody),
+        LoggedIn, Forbidden, JsonInput))]
 #[tracing::instrument(skip_all, fields(admin = %session.username))]
 pub async fn add_component(
     State(state): State<AppState>,
@@ -322,7 +353,14 @@ pub async fn add_component(
     Ok((StatusCode::CREATED, answer))
 }
 
-/// `PUT /api/v1/admin/components/{id}`: changes a component (a retired one comes back).
+/// Changes a component (a retired one comes back into service).
+#[utoipa::path(put, path = "/api/v1/admin/components/{id}", tag = "reference",
+    params(("id" = String, Path, description = COMPONENT_ID)),
+    request_body = ComponentBody,
+    responses((status = 200, body = Edited<ComponentItem>),
+        (status = 404, description = "部件不存在 (no such component)", body = ErrorBody),
+        (status = 422, description = "部件无效 (category, grid or position invalid)", body = ErrorBody),
+        LoggedIn, Forbidden, JsonInput))]
 #[tracing::instrument(skip_all, fields(admin = %session.username, component = %path_id))]
 pub async fn change_component(
     State(state): State<AppState>,
@@ -342,19 +380,25 @@ pub async fn change_component(
     edit(state, change, Intent::Change).await
 }
 
-#[derive(Clone, Debug, Serialize)]
-pub struct Retired {
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct RetiredComponent {
     pub version: u64,
     pub id: ComponentId,
 }
 
-/// `POST /api/v1/admin/components/{id}/retire`: takes it out of service (devices drop it).
+/// Takes a component out of service (devices drop it).
+#[utoipa::path(post, path = "/api/v1/admin/components/{id}/retire", tag = "reference",
+    params(("id" = String, Path, description = COMPONENT_ID)),
+    responses((status = 200, body = RetiredComponent),
+        (status = 404, description = "部件不存在或已停用 (no such component)", body = ErrorBody),
+        (status = 422, description = "部件标识码无效 (bad id)", body = ErrorBody),
+        LoggedIn, Forbidden))]
 #[tracing::instrument(skip_all, fields(admin = %session.username, component = %path_id))]
 pub async fn retire_component(
     State(state): State<AppState>,
     AdminSession(session): AdminSession,
     PathParam(path_id): PathParam<String>,
-) -> Result<Json<Retired>, ApiError> {
+) -> Result<Json<RetiredComponent>, ApiError> {
     let id = component_id(&path_id)?;
     let storage = state.storage().clone();
     let retired = id.clone();
@@ -364,5 +408,5 @@ pub async fn retire_component(
             ApiError::not_found(format!("部件 {id} 不存在或已停用 (no such component)"))
         })?;
     tracing::info!(version, "component retired");
-    Ok(Json(Retired { version, id }))
+    Ok(Json(RetiredComponent { version, id }))
 }

@@ -3,6 +3,7 @@
 
 use super::blocking;
 use super::extract::{QueryParams, pending_counts, require_sync_content_type};
+use super::openapi::{Binary, LoggedIn, SyncRefusals};
 use crate::auth::DeviceSession;
 use crate::clock;
 use crate::error::ApiError;
@@ -21,8 +22,10 @@ use cgt_shared::wire::{
     self, FrameReader, Limits, Message, PullRequest, PullResponse, PushResponse, StatusRequest,
     StatusResponse, WireError, decode, encode,
 };
+use cgt_shared::wire::{PULL_PATH, PUSH_PATH, STATUS_PATH};
 use futures::StreamExt;
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 const ZSTD_LEVEL: i32 = 3;
 /// Raw change bytes one pull answer carries at most (at least one document is always sent):
@@ -117,12 +120,22 @@ async fn drain(stream: &mut axum::body::BodyDataStream, budget: usize) {
     }
 }
 
-#[derive(Clone, Copy, Debug, Deserialize)]
+#[derive(Clone, Copy, Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PushQuery {
+    /// The feed cursor the device holds (0 for none): the answer lists what changed after it.
     #[serde(default)]
     pub since: u64,
 }
 
+/// Pushes changes: a stream of length-prefixed `PushRequest` frames (postcard, optionally
+/// zstd), each committed as soon as it is whole; the answer (`PushResponse`) acknowledges each
+/// document, lists refusals and the feed of changes after `since`.
+#[utoipa::path(post, path = PUSH_PATH, tag = "sync", params(PushQuery,
+        ("cgt-pending" = Option<String>, Header, description = "what the device holds to send: `reports=N,photos=N,oldest=MS`")),
+    request_body(content = Binary, content_type = "application/x-cgt-sync"),
+    responses((status = 200, content_type = "application/x-cgt-sync", body = Binary),
+        SyncRefusals, LoggedIn))]
 #[tracing::instrument(skip_all, fields(user, device))]
 pub async fn push(
     State(state): State<AppState>,
@@ -199,6 +212,12 @@ pub async fn push(
     .await
 }
 
+/// Pulls documents: a `PullRequest` naming documents and the heads the device has; the answer
+/// (`PullResponse`) carries the changes it lacks, up to a size budget (ask again for the rest).
+#[utoipa::path(post, path = PULL_PATH, tag = "sync",
+    request_body(content = Binary, content_type = "application/x-cgt-sync"),
+    responses((status = 200, content_type = "application/x-cgt-sync", body = Binary),
+        SyncRefusals, LoggedIn))]
 #[tracing::instrument(skip_all, fields(user, device))]
 pub async fn pull(
     State(state): State<AppState>,
@@ -239,6 +258,12 @@ pub async fn pull(
     .await
 }
 
+/// Asks which documents the server holds in full: a `StatusRequest` of ids and heads; the
+/// answer (`StatusResponse`) says, for each, whether the server knows all those heads.
+#[utoipa::path(post, path = STATUS_PATH, tag = "sync",
+    request_body(content = Binary, content_type = "application/x-cgt-sync"),
+    responses((status = 200, content_type = "application/x-cgt-sync", body = Binary),
+        SyncRefusals, LoggedIn))]
 #[tracing::instrument(skip_all, fields(user, device))]
 pub async fn status(
     State(state): State<AppState>,

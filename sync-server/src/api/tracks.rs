@@ -6,53 +6,83 @@
 
 use super::blocking;
 use super::extract::{JsonBody, PathParam, QueryParams};
+use super::openapi::{Binary, Forbidden, JsonInput, LoggedIn};
 use crate::auth::{DeviceSession, Session};
 use crate::clock;
 use crate::error::ApiError;
+use crate::error::ErrorBody;
 use crate::state::AppState;
+use crate::tracks::along::ReportMarker;
 use crate::tracks::store::{self as tracks, Person, ShiftRefusal};
+use crate::tracks::store::{OnShift, ShiftSpan};
 use crate::tracks::{along, day, export, segment};
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use cgt_shared::track::analysis::TrackSummary;
 use cgt_shared::track::analysis::{AnalysisParams, summarize};
 use cgt_shared::track::coverage::coverage;
+use cgt_shared::track::coverage::{Coverage, UnitGridShape};
 use cgt_shared::track::simplify::{simplify, tolerance_for_zoom};
 use cgt_shared::track::wire::{SegmentStored, ShiftReport};
 use cgt_shared::{Role, Timestamp};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 /// A shift open longer than this is not listed as on shift (a phone that never said 下班).
 const ON_SHIFT_WITHIN_MS: i64 = 24 * 3_600_000;
 const DEFAULT_ZOOM: u8 = 17;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/tracks/shifts/{shift}", put(put_shift))
-        .route(
-            "/api/v1/tracks/shifts/{shift}/segments/{segment}",
-            post(put_segment).layer(DefaultBodyLimit::max(segment::MAX_SEGMENT_BYTES)),
-        )
-        .route("/api/v1/tracks/online", get(online))
-        .route("/api/v1/tracks/people/{person}", get(track))
-        .route(
-            "/api/v1/tracks/people/{person}/days/{date}",
-            get(day_summary),
-        )
-        .route(
-            "/api/v1/tracks/people/{person}/days/{date}/gpx",
-            get(day_gpx),
-        )
-        .route(
-            "/api/v1/tracks/people/{person}/days/{date}/geojson",
-            get(day_geojson),
-        )
+pub fn routes() -> OpenApiRouter<AppState> {
+    let segments = OpenApiRouter::new()
+        .routes(routes!(put_segment))
+        .layer(DefaultBodyLimit::max(segment::MAX_SEGMENT_BYTES));
+    OpenApiRouter::new()
+        .routes(routes!(put_shift))
+        .merge(segments)
+        .routes(routes!(online))
+        .routes(routes!(track))
+        .routes(routes!(day_summary))
+        .routes(routes!(day_gpx))
+        .routes(routes!(day_geojson))
+}
+
+/// A person's simplified path over a time range.
+#[derive(Serialize, ToSchema)]
+pub struct TrackAnswer {
+    pub person: Person,
+    pub from: Timestamp,
+    pub to: Timestamp,
+    pub zoom: u8,
+    /// Points stored in the range, before simplification.
+    pub total_points: usize,
+    pub shifts: Vec<ShiftSpan>,
+    /// `[lon, lat, at]` of the points kept for the zoom level.
+    pub points: Vec<(f64, f64, i64)>,
+}
+
+/// A person's China day: shifts, analysis, coverage, unit grid outlines and reports.
+#[derive(Serialize, ToSchema)]
+pub struct DaySummary {
+    pub person: Person,
+    pub date: String,
+    pub shifts: Vec<ShiftSpan>,
+    pub summary: TrackSummary,
+    pub coverage: Coverage,
+    pub grids: Vec<UnitGridShape>,
+    pub reports: Vec<ReportMarker>,
+}
+
+/// Who is on shift now (在线人员).
+#[derive(Serialize, ToSchema)]
+pub struct Online {
+    pub people: Vec<OnShift>,
 }
 
 /// Patrol supervisors (巡查主管), leaders and admins watch patrols and vehicles.
@@ -87,6 +117,13 @@ pub(super) fn require_watcher(session: &Session) -> Result<(), ApiError> {
     }
 }
 
+/// Reports a shift (上班 / 下班) by the device that records it.
+#[utoipa::path(put, path = "/api/v1/tracks/shifts/{shift}", tag = "tracks",
+    params(("shift" = Uuid, Path)), request_body = ShiftReport,
+    responses((status = 204, description = "班次已保存 (stored)"),
+        (status = 403, description = "不是现场设备 (not a field device)", body = ErrorBody),
+        (status = 409, description = "该班次属于另一台设备 (shift belongs to another device)", body = ErrorBody),
+        LoggedIn, JsonInput))]
 #[tracing::instrument(skip_all, fields(user = %device.session.username, %shift))]
 async fn put_shift(
     State(state): State<AppState>,
@@ -119,6 +156,14 @@ fn other_device() -> ApiError {
     )
 }
 
+/// Uploads a segment of a shift's track (the binary segment codec); a resend is idempotent.
+#[utoipa::path(post, path = "/api/v1/tracks/shifts/{shift}/segments/{segment}", tag = "tracks",
+    params(("shift" = Uuid, Path), ("segment" = u32, Path, minimum = 1)),
+    request_body(content = Binary, content_type = "application/vnd.cgt.track-segment"),
+    responses((status = 200, body = SegmentStored),
+        (status = 403, description = "不是现场设备 (not a field device)", body = ErrorBody),
+        (status = 409, description = "该班次属于另一台设备 (shift belongs to another device)", body = ErrorBody),
+        LoggedIn))]
 #[tracing::instrument(skip_all, fields(user = %device.session.username, %shift, number))]
 async fn put_segment(
     State(state): State<AppState>,
@@ -159,20 +204,30 @@ async fn watched(state: &AppState, session: &Session, name: String) -> Result<Pe
     Ok(person)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct RangeQuery {
+    /// Start, ms since the epoch.
     from: i64,
+    /// End (after `from`, at most 7 days later), ms since the epoch.
     to: i64,
+    /// Map zoom level the path is simplified for (default 17).
     zoom: Option<u8>,
 }
 
+/// A person's path over a time range, simplified for a zoom level.
+#[utoipa::path(get, path = "/api/v1/tracks/people/{person}", tag = "tracks",
+    params(("person" = String, Path, description = "用户名或用户 id (username or user id)"), RangeQuery),
+    responses((status = 200, body = TrackAnswer), (status = 403, description = "只有巡查主管、领导和管理员可以查看他人的轨迹 (requires patrol_supervisor, leader or admin)", body = ErrorBody),
+        (status = 404, description = "没有这个用户 (no such user)", body = ErrorBody),
+        LoggedIn))]
 #[tracing::instrument(skip_all, fields(user = %session.username, %person))]
 async fn track(
     State(state): State<AppState>,
     session: Session,
     PathParam(person): PathParam<String>,
     QueryParams(query): QueryParams<RangeQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TrackAnswer>, ApiError> {
     let person = watched(&state, &session, person).await?;
     let (from, to) = (Timestamp(query.from), Timestamp(query.to));
     let span = to.millis().checked_sub(from.millis());
@@ -197,15 +252,15 @@ async fn track(
         .iter()
         .map(|&i| (points[i].lon, points[i].lat, points[i].at.millis()))
         .collect();
-    Ok(Json(json!({
-        "person": person,
-        "from": from,
-        "to": to,
-        "zoom": zoom,
-        "total_points": points.len(),
-        "shifts": shifts,
-        "points": path,
-    })))
+    Ok(Json(TrackAnswer {
+        person,
+        from,
+        to,
+        zoom,
+        total_points: points.len(),
+        shifts,
+        points: path,
+    }))
 }
 
 /// A person's points of one China day, with the shifts of that day.
@@ -225,12 +280,19 @@ async fn day_points(
     Ok((person, day, points))
 }
 
+/// A person's China day: distance, duration, stops, gaps, anomalies, coverage, reports.
+#[utoipa::path(get, path = "/api/v1/tracks/people/{person}/days/{date}", tag = "tracks",
+    params(("person" = String, Path, description = "用户名或用户 id (username or user id)"),
+        ("date" = String, Path, description = "YYYY-MM-DD, China time", pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")),
+    responses((status = 200, body = DaySummary), (status = 403, description = "只有巡查主管、领导和管理员可以查看他人的轨迹 (requires patrol_supervisor, leader or admin)", body = ErrorBody),
+        (status = 404, description = "没有这个用户 (no such user)", body = ErrorBody),
+        LoggedIn))]
 #[tracing::instrument(skip_all, fields(user = %session.username, %person, %date))]
 async fn day_summary(
     State(state): State<AppState>,
     session: Session,
     PathParam((person, date)): PathParam<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<DaySummary>, ApiError> {
     let (person, day, points) = day_points(&state, &session, person, &date).await?;
     let (from, to) = day::bounds(day);
     let id = person.id;
@@ -254,17 +316,24 @@ async fn day_summary(
         (first.started_at.max(from), end.min(to))
     });
     let summary = summarize(&AnalysisParams::default(), &points, span);
-    Ok(Json(json!({
-        "person": person,
-        "date": date,
-        "shifts": shifts,
-        "summary": summary,
-        "coverage": coverage(&grids, &points),
-        "grids": along::grid_outlines(&grids),
-        "reports": reports,
-    })))
+    Ok(Json(DaySummary {
+        person,
+        date,
+        shifts,
+        summary,
+        coverage: coverage(&grids, &points),
+        grids,
+        reports,
+    }))
 }
 
+/// A person's China day as GPX 1.1.
+#[utoipa::path(get, path = "/api/v1/tracks/people/{person}/days/{date}/gpx", tag = "tracks",
+    params(("person" = String, Path, description = "用户名或用户 id (username or user id)"),
+        ("date" = String, Path, description = "YYYY-MM-DD, China time", pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")),
+    responses((status = 200, content_type = "application/gpx+xml", body = String), (status = 403, description = "只有巡查主管、领导和管理员可以查看他人的轨迹 (requires patrol_supervisor, leader or admin)", body = ErrorBody),
+        (status = 404, description = "没有这个用户 (no such user)", body = ErrorBody),
+        LoggedIn))]
 #[tracing::instrument(skip_all, fields(user = %session.username, %person, %date))]
 async fn day_gpx(
     State(state): State<AppState>,
@@ -281,6 +350,13 @@ async fn day_gpx(
     ))
 }
 
+/// A person's China day as GeoJSON (RFC 7946): the path and its stops.
+#[utoipa::path(get, path = "/api/v1/tracks/people/{person}/days/{date}/geojson", tag = "tracks",
+    params(("person" = String, Path, description = "用户名或用户 id (username or user id)"),
+        ("date" = String, Path, description = "YYYY-MM-DD, China time", pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")),
+    responses((status = 200, content_type = "application/geo+json", body = serde_json::Value), (status = 403, description = "只有巡查主管、领导和管理员可以查看他人的轨迹 (requires patrol_supervisor, leader or admin)", body = ErrorBody),
+        (status = 404, description = "没有这个用户 (no such user)", body = ErrorBody),
+        LoggedIn))]
 #[tracing::instrument(skip_all, fields(user = %session.username, %person, %date))]
 async fn day_geojson(
     State(state): State<AppState>,
@@ -309,11 +385,14 @@ fn file(body: String, content_type: &'static str, name: &str) -> Response {
     response
 }
 
+/// Who is on shift now (在线人员), with their last position.
+#[utoipa::path(get, path = "/api/v1/tracks/online", tag = "tracks",
+    responses((status = 200, body = Online), LoggedIn, Forbidden))]
 #[tracing::instrument(skip_all, fields(user = %session.username))]
-async fn online(State(state): State<AppState>, session: Session) -> Result<Json<Value>, ApiError> {
+async fn online(State(state): State<AppState>, session: Session) -> Result<Json<Online>, ApiError> {
     require_watcher(&session)?;
     let since = clock::now().plus_millis(-ON_SHIFT_WITHIN_MS);
     let people =
         blocking(move || Ok(state.storage().read(|c| tracks::on_shift(c, since))?)).await?;
-    Ok(Json(json!({ "people": people })))
+    Ok(Json(Online { people }))
 }

@@ -4,36 +4,44 @@
 
 use super::blocking;
 use super::extract::{JsonBody, PathParam};
+use super::openapi::{Forbidden, JsonInput, LoggedIn, NotFound, RateLimited};
 use crate::auth::AdminSession;
 use crate::auth::account::{self, AccountError, NewAccount};
 use crate::auth::user_rules::{check_display_name, check_own_change, parse_roles};
 use crate::clock;
 use crate::error::ApiError;
+use crate::error::ErrorBody;
 use crate::state::AppState;
 use crate::storage::{UserChange, UserListing};
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, patch, post};
-use axum::{Json, Router};
-use cgt_shared::UserId;
+use cgt_shared::{Role, UserId};
 use serde::{Deserialize, Deserializer};
 use std::time::Duration;
 use tokio::sync::SemaphorePermit;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/admin/users", get(list).post(create))
-        .route("/api/v1/admin/users/{id}", patch(change))
-        .route("/api/v1/admin/users/{id}/password", post(reset_password))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(change))
+        .routes(routes!(reset_password))
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
+    #[schema(pattern = "^[a-z0-9._-]{1,64}$")]
     pub username: String,
+    #[schema(min_length = 1, max_length = 50, pattern = r"\S")]
     pub display_name: String,
+    #[schema(min_length = 8, max_length = 1024)]
     pub password: String,
     /// Role names: `inspector`, `operator`, `shift_leader` …
+    #[schema(value_type = Vec<Role>, min_items = 1)]
     pub roles: Vec<String>,
     #[serde(default)]
     pub department_id: Option<i64>,
@@ -41,22 +49,26 @@ pub struct CreateUser {
 
 /// Fields left out stay as they are; `"department_id": null` takes the user out of their
 /// department.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeUser {
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 50, pattern = r"\S")]
     pub display_name: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<Vec<Role>>, min_items = 1)]
     pub roles: Option<Vec<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
     pub department_id: Option<Option<i64>>,
     #[serde(default)]
     pub active: Option<bool>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPassword {
+    #[schema(min_length = 8, max_length = 1024)]
     pub password: String,
 }
 
@@ -87,10 +99,12 @@ impl From<AccountError> for ApiError {
     }
 }
 
-/// `GET /api/v1/admin/users`: everyone with an account, without password hashes.
+/// Everyone with an account, without password hashes.
+#[utoipa::path(get, path = "/api/v1/admin/users", tag = "users",
+    responses((status = 200, body = Vec<UserListing>), LoggedIn, Forbidden))]
 pub async fn list(
     State(state): State<AppState>,
-    AdminSession(_): AdminSession,
+    _admin: AdminSession,
 ) -> Result<Json<Vec<UserListing>>, ApiError> {
     let storage = state.storage().clone();
     blocking(move || Ok(Json(storage.users()?))).await
@@ -105,7 +119,12 @@ async fn password_hasher(state: &AppState) -> Result<SemaphorePermit<'_>, ApiErr
         .map_err(|_| ApiError::throttled(Duration::from_secs(1), true))
 }
 
-/// `POST /api/v1/admin/users`: 201 with the new user.
+/// Creates an account.
+#[utoipa::path(post, path = "/api/v1/admin/users", tag = "users", request_body = CreateUser,
+    responses((status = 201, body = UserListing),
+        (status = 409, description = "用户名已存在 (username taken)", body = ErrorBody),
+        (status = 422, description = "账号无效 (username, name, password, roles or department invalid)", body = ErrorBody),
+        LoggedIn, Forbidden, JsonInput, RateLimited))]
 #[tracing::instrument(skip_all, fields(admin = %session.username, username = %body.username))]
 pub async fn create(
     State(state): State<AppState>,
@@ -131,7 +150,13 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(user)))
 }
 
-/// `PATCH /api/v1/admin/users/{id}`.
+/// Changes a user's name, roles, department or whether they may log in; deactivating logs
+/// them out everywhere.
+#[utoipa::path(patch, path = "/api/v1/admin/users/{id}", tag = "users",
+    params(("id" = UserId, Path)), request_body = ChangeUser,
+    responses((status = 200, body = UserListing),
+        (status = 422, description = "修改无效 (invalid value, or an admin locking themselves out)", body = ErrorBody),
+        LoggedIn, Forbidden, NotFound, JsonInput))]
 #[tracing::instrument(skip_all, fields(admin = %session.username, user = %id))]
 pub async fn change(
     State(state): State<AppState>,
@@ -165,7 +190,12 @@ pub async fn change(
     Ok(Json(user))
 }
 
-/// `POST /api/v1/admin/users/{id}/password`: the user's sessions end.
+/// Resets a password; the user's sessions end.
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/password", tag = "users",
+    params(("id" = UserId, Path)), request_body = NewPassword,
+    responses((status = 200, body = UserListing),
+        (status = 422, description = "密码无效 (too short or too long)", body = ErrorBody),
+        LoggedIn, Forbidden, NotFound, JsonInput, RateLimited))]
 #[tracing::instrument(skip_all, fields(admin = %session.username, user = %id))]
 pub async fn reset_password(
     State(state): State<AppState>,

@@ -9,39 +9,65 @@
 use super::blocking;
 use super::extract::{JsonBody, QueryParams};
 use super::key_gate::look_up_key;
+use super::openapi::{Anyone, Forbidden, JsonInput, LoggedIn, RateLimited};
 use super::tracks::require_watcher;
 use crate::auth::{AdminSession, Session};
 use crate::clock;
 use crate::error::ApiError;
+use crate::error::ErrorBody;
 use crate::guard::ClientAddr;
 use crate::state::AppState;
 use crate::tracks::osmand;
 use crate::tracks::vehicles::{self, Registration};
+use crate::tracks::vehicles::{AlarmView, VehicleView};
+use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
-use axum::routing::get;
-use axum::{Json, Router};
 use cgt_shared::Timestamp;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/vehicles", get(list).post(register))
-        .route("/api/v1/vehicles/alarms", get(alarms))
-        .route("/api/v1/osmand", get(position).post(position))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, register))
+        .routes(routes!(alarms))
+        .routes(routes!(position))
 }
 
+/// A registered unit: the key it must send, shown once.
+#[derive(Serialize, ToSchema)]
+pub struct UnitKey {
+    pub id: String,
+    pub key: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Vehicles {
+    pub vehicles: Vec<VehicleView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Alarms {
+    pub alarms: Vec<AlarmView>,
+}
+
+/// Registers a vehicle's GPS unit (admin): the answer carries the key the unit must send.
+#[utoipa::path(post, path = "/api/v1/vehicles", tag = "vehicles", request_body = Registration,
+    responses((status = 201, body = UnitKey),
+        (status = 409, description = "设备号已登记 (vehicle id already registered)", body = ErrorBody),
+        LoggedIn, Forbidden, JsonInput))]
 #[tracing::instrument(skip_all, fields(user = %session.username, vehicle = %registration.id))]
 async fn register(
     State(state): State<AppState>,
     AdminSession(session): AdminSession,
     JsonBody(registration): JsonBody<Registration>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<UnitKey>), ApiError> {
     if let Some(problem) = registration.problem() {
         return Err(ApiError::bad_request(problem));
     }
@@ -59,32 +85,42 @@ async fn register(
             format!("设备号 {id} 已登记 (vehicle id already registered)"),
         ));
     }
-    Ok((StatusCode::CREATED, Json(json!({ "id": id, "key": key }))))
+    Ok((StatusCode::CREATED, Json(UnitKey { id, key })))
 }
 
+/// Vehicles with their last position (在线车辆), for watchers.
+#[utoipa::path(get, path = "/api/v1/vehicles", tag = "vehicles",
+    responses((status = 200, body = Vehicles), LoggedIn, Forbidden))]
 #[tracing::instrument(skip_all, fields(user = %session.username))]
-async fn list(State(state): State<AppState>, session: Session) -> Result<Json<Value>, ApiError> {
+async fn list(State(state): State<AppState>, session: Session) -> Result<Json<Vehicles>, ApiError> {
     require_watcher(&session)?;
-    let list = blocking(move || Ok(state.storage().read(vehicles::list)?)).await?;
-    Ok(Json(json!({ "vehicles": list })))
+    let vehicles = blocking(move || Ok(state.storage().read(vehicles::list)?)).await?;
+    Ok(Json(Vehicles { vehicles }))
 }
 
 /// The longest period one alarm query may cover: a month's report.
 const MAX_ALARM_RANGE_MS: i64 = 31 * Timestamp::MS_PER_DAY;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AlarmQuery {
+    /// Start, ms since the epoch.
     from: i64,
+    /// End (after `from`, at most 31 days later), ms since the epoch.
     to: i64,
+    /// Only this vehicle's alarms.
     vehicle: Option<String>,
 }
 
+/// Vehicle alarms (speeding, leaving the corridor, staying away from sites) with evidence.
+#[utoipa::path(get, path = "/api/v1/vehicles/alarms", tag = "vehicles", params(AlarmQuery),
+    responses((status = 200, body = Alarms), LoggedIn, Forbidden))]
 #[tracing::instrument(skip_all, fields(user = %session.username))]
 async fn alarms(
     State(state): State<AppState>,
     session: Session,
     QueryParams(query): QueryParams<AlarmQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Alarms>, ApiError> {
     require_watcher(&session)?;
     let span = query.to.checked_sub(query.from);
     if span.is_none_or(|ms| ms <= 0 || ms > MAX_ALARM_RANGE_MS) {
@@ -103,7 +139,7 @@ async fn alarms(
         })?)
     })
     .await?;
-    Ok(Json(json!({ "alarms": found })))
+    Ok(Json(Alarms { alarms: found }))
 }
 
 const UNKNOWN_VEHICLE: &str = "车载终端未登记或密钥错误 (unknown vehicle id or wrong key)";
@@ -111,8 +147,24 @@ const UNKNOWN_VEHICLE: &str = "车载终端未登记或密钥错误 (unknown veh
 /// The largest OsmAnd POST body: one position with its extras.
 const OSMAND_BODY_BYTES: usize = 16 << 10;
 
-/// `GET|POST /api/v1/osmand`: a position in any form [`osmand`] reads. Query parameters win
-/// over those of the body (the unit's configured URL carries `id` and `key`).
+/// A position over the OsmAnd protocol, as Traccar Client and trackers send it: parameters in
+/// the query, a form body or Traccar Client's JSON body; query parameters win over those of
+/// the body (the unit's configured URL carries `id` and `key`).
+#[utoipa::path(method(get, post), path = "/api/v1/osmand", tag = "vehicles", security(()),
+    params(("id" = String, Query, description = "the unit's registered id (or `deviceid`)"),
+        ("key" = String, Query, description = "the key given at registration"),
+        ("lat" = Option<f64>, Query, minimum = -90.0, maximum = 90.0),
+        ("lon" = Option<f64>, Query, minimum = -180.0, maximum = 180.0),
+        ("location" = Option<String>, Query, description = "`lat,lon` instead of lat and lon"),
+        ("timestamp" = Option<String>, Query, description = "seconds or ms since the epoch, ISO 8601 with any offset, or `yyyy-MM-dd HH:mm:ss` (UTC)"),
+        ("speed" = Option<f64>, Query, description = "knots"),
+        ("heading" = Option<f64>, Query), ("altitude" = Option<f64>, Query),
+        ("accuracy" = Option<f64>, Query), ("batt" = Option<f64>, Query)),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded",
+        description = "The same parameters as a form, or Traccar Client's JSON (`location.coords`, `location.timestamp`, `battery.level`, `device_id`)"),
+    responses((status = 200, description = "位置已接收 (position stored)"),
+        (status = 401, description = UNKNOWN_VEHICLE, body = ErrorBody),
+        Anyone, RateLimited))]
 #[tracing::instrument(skip_all, fields(vehicle))]
 async fn position(
     State(state): State<AppState>,

@@ -7,6 +7,7 @@ use crate::storage::CaseListRow;
 use cgt_shared::{DocId, Kind, Position};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
+use utoipa::ToSchema;
 
 const RULES: &str = include_str!("../../data/case_rules.toml");
 
@@ -80,7 +81,7 @@ pub fn duplicate_window(kind: Kind, class: u8, subclass: u8) -> (f64, i64) {
 
 /// A possible duplicate with its distance and, once the caller looked it up, the first photo
 /// of its report (served by `GET /api/v1/photos/{sha256}/thumb` once it has arrived).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct DuplicateCandidate {
     pub distance_m: f64,
     pub status_label: &'static str,

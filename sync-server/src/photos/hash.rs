@@ -3,16 +3,38 @@
 
 use super::error::PhotoError;
 use cgt_shared::report::PhotoRef;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::io::Read;
 use std::path::Path;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::{RefOr, Schema};
 
 /// A valid photo name: 64 lower-case hex digits.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(try_from = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct PhotoHash(String);
+
+impl From<PhotoHash> for String {
+    fn from(hash: PhotoHash) -> String {
+        hash.0
+    }
+}
+
+impl utoipa::PartialSchema for PhotoHash {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^[0-9a-f]{64}$"))
+            .description(Some(
+                "照片名: SHA-256, 64 位小写十六进制 (lower-case hex SHA-256)",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for PhotoHash {}
 
 impl PhotoHash {
     pub fn as_str(&self) -> &str {

@@ -16,9 +16,11 @@ use crate::clock;
 use crate::storage::{Storage, StorageError};
 use cgt_shared::UserId;
 use cgt_shared::report::PhotoRef;
+pub use cgt_shared::wire::photo::UploadState;
 use serde::Serialize;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use utoipa::ToSchema;
 
 pub use table::Uploader;
 
@@ -26,22 +28,8 @@ pub use table::Uploader;
 pub const CHUNK_BYTES: u64 = 256 << 10;
 const LOCK_STRIPES: usize = 64;
 
-/// Where an upload stands, as both upload endpoints answer it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct UploadState {
-    /// Bytes the server holds durably; the next chunk starts here.
-    pub offset: u64,
-    pub size: u64,
-    /// The largest photo the server accepts.
-    pub max_bytes: u64,
-    /// The chunk size to send.
-    pub chunk_bytes: u64,
-    /// The photo is stored and verified: nothing more to send.
-    pub complete: bool,
-}
-
 /// Whether a photo a report references has reached the server.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct PhotoArrival {
     pub sha256: String,
     pub arrived: bool,

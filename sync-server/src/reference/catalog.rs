@@ -2,14 +2,15 @@
 //! their counts, and components a page at a time, found by the start of their id or of their
 //! unit grid's code. Reads only; edits go through `edit.rs`, which moves the version on.
 
-use super::answer::Component;
 use super::query::{COMPONENT_COLUMNS, code, component, rows};
 use crate::storage::{Storage, StorageError};
+use cgt_shared::wire::reference::Component;
 use cgt_shared::{ComponentId, GridCode, UserId};
 use rusqlite::{OptionalExtension, named_params};
 use serde::Serialize;
+use utoipa::ToSchema;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct DepartmentListing {
     pub id: i64,
     pub code: String,
@@ -22,14 +23,14 @@ pub struct DepartmentListing {
 }
 
 /// The person a work grid is assigned to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Inspector {
     pub id: UserId,
     pub username: String,
     pub display_name: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct WorkGridListing {
     pub code: GridCode,
     pub name: String,
@@ -38,7 +39,7 @@ pub struct WorkGridListing {
     pub components: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct UnitGridListing {
     pub code: GridCode,
     pub street: String,
@@ -50,7 +51,7 @@ pub struct UnitGridListing {
 }
 
 /// A component with the reference version at which it last changed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct ComponentListing {
     #[serde(flatten)]
     pub component: Component,

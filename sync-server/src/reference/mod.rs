@@ -14,10 +14,12 @@ mod edit;
 mod query;
 mod version;
 
-pub use answer::{Component, Department, ReferenceAnswer, Retired, UnitGrid, WorkGrid};
 pub use catalog::{
     ComponentFilter, ComponentListing, ComponentPage, DepartmentListing, Inspector,
     UnitGridListing, WorkGridListing,
+};
+pub use cgt_shared::wire::reference::{
+    Component, Department, ReferenceAnswer, Retired, UnitGrid, WorkGrid,
 };
 pub use edit::{ComponentChange, EditError, Intent};
 

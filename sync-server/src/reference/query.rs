@@ -2,13 +2,14 @@
 //! departments and the category table; everything, or what changed after a version. All reads
 //! run in one snapshot, so the version answered matches the rows.
 
-use super::answer::{
-    Component, Department, ReferenceAnswer, Retired, UnitGrid, WorkGrid, baseline, delta_is_smaller,
-};
+use super::answer::{baseline, delta_is_smaller};
 use super::categories;
 use super::version;
 use crate::storage::{Storage, StorageError};
 use cgt_shared::UserId;
+use cgt_shared::wire::reference::{
+    Component, Department, ReferenceAnswer, Retired, UnitGrid, WorkGrid,
+};
 use rusqlite::{Connection, Row, named_params};
 
 /// The caller's area: its work grids and their unit grids, none retired. `fresh` marks a unit

@@ -6,6 +6,7 @@ use super::{Storage, StorageError};
 use crate::auth::device_choice::{DeviceChoice, FoundDevice, choose_device};
 use cgt_shared::{DeviceId, Role, Timestamp, UserId};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Row};
+use utoipa::ToSchema;
 
 #[derive(Clone, Debug)]
 pub struct NewUser {
@@ -40,7 +41,7 @@ pub struct SessionRecord {
 }
 
 /// A device as the admin console lists it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ToSchema)]
 pub struct DeviceRecord {
     pub id: DeviceId,
     pub user: UserId,

@@ -12,6 +12,7 @@ use cgt_shared::{DocId, Timestamp, UserId};
 use rusqlite::{Connection, OptionalExtension, Row, ToSql};
 use serde::Serialize;
 use std::collections::HashMap;
+use utoipa::ToSchema;
 
 fn ms(t: Option<Timestamp>) -> Option<i64> {
     t.map(Timestamp::millis)
@@ -127,7 +128,7 @@ pub(crate) fn grant_department(
 }
 
 /// One line of a work queue.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct CaseListRow {
     pub id: DocId,
     pub source: Source,
@@ -248,13 +249,8 @@ fn record_row(row: &Row) -> Result<CaseRecord, StorageError> {
     })
 }
 
-/// A department of the city.
-#[derive(Clone, Debug, Serialize)]
-pub struct Department {
-    pub id: i64,
-    pub code: String,
-    pub name: String,
-}
+/// A department of the city: the reference data's own type.
+pub use cgt_shared::wire::reference::Department;
 
 impl Storage {
     /// Cases matching `filter`, newest report first, at most `limit`.

@@ -6,9 +6,10 @@ use cgt_shared::wire::PendingCounts;
 use cgt_shared::{DeviceId, Timestamp};
 use rusqlite::{Connection, Row};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// A device's last report of what it holds to send.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct DevicePending {
     #[serde(flatten)]
     pub counts: PendingCounts,

@@ -7,6 +7,7 @@ use cgt_shared::doc::authz::Owner;
 use cgt_shared::wire::Head;
 use cgt_shared::{DeviceId, DocId, Timestamp, UserId};
 use rusqlite::Connection;
+use utoipa::ToSchema;
 
 /// A stored document as a push or a pull needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,7 +56,7 @@ pub struct FeedRow {
     pub heads: Vec<Head>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ToSchema)]
 pub struct RefusalRecord {
     pub at: Timestamp,
     pub user: UserId,

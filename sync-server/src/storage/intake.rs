@@ -6,6 +6,7 @@ use super::{Storage, StorageError};
 use cgt_shared::{DeviceId, DocId, Timestamp, UserId};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// The name of the device row that owns a user's server-entered cases.
 const INTAKE_DEVICE: &str = "受理台 (server intake)";
@@ -20,7 +21,7 @@ pub struct ApiKeyOwner {
 }
 
 /// A public reporter's contact, kept on the server only.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct Contact {
     pub email: Option<String>,
     pub name: Option<String>,

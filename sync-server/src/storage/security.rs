@@ -3,8 +3,9 @@
 use super::{Storage, StorageError};
 use cgt_shared::Timestamp;
 use serde::Serialize;
+use utoipa::ToSchema;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct SecurityEvent {
     pub at: Timestamp,
     /// e.g. `login_locked`.

@@ -2,8 +2,9 @@
 
 use super::{Storage, StorageError};
 use serde::Serialize;
+use utoipa::ToSchema;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Stats {
     pub docs: u64,
     pub users: u64,

@@ -8,9 +8,10 @@ use super::{Storage, StorageError, in_service};
 use cgt_shared::{Role, Timestamp, UserId};
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// A user as the console lists them: never the password hash.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct UserListing {
     pub id: UserId,
     pub username: String,

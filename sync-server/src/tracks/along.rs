@@ -3,13 +3,13 @@
 
 use crate::storage::StorageError;
 use cgt_shared::category::{CategoryTable, Kind};
-use cgt_shared::track::coverage::UnitGridShape;
 use cgt_shared::{DocId, Timestamp, UserId};
 use rusqlite::Connection;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// A report made along the way, as a marker.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct ReportMarker {
     pub id: DocId,
     pub at: Timestamp,
@@ -63,12 +63,4 @@ pub fn reports_between(
         });
     }
     Ok(markers)
-}
-
-/// Unit grid outlines as the map draws them: `{code, ring: [[lon, lat], …]}`.
-pub fn grid_outlines(grids: &[UnitGridShape]) -> serde_json::Value {
-    grids
-        .iter()
-        .map(|g| serde_json::json!({ "code": g.code, "ring": g.ring }))
-        .collect()
 }

@@ -10,10 +10,11 @@ use cgt_shared::track::wire::{MAX_SEGMENT_POINTS, ShiftReport};
 use cgt_shared::{DeviceId, Timestamp, UserId};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// A person whose track may be asked for.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Person {
     pub id: UserId,
     pub username: String,
@@ -157,7 +158,7 @@ pub fn points(
 }
 
 /// A shift as the replay shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ShiftSpan {
     pub id: Uuid,
     pub started_at: Timestamp,
@@ -206,12 +207,13 @@ pub fn unit_grids_of(c: &Connection, user: UserId) -> Result<Vec<UnitGridShape>,
 }
 
 /// Someone on shift (在线人员) and where they were last.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct OnShift {
     pub person: Person,
     pub shift_started_at: Timestamp,
     pub last_at: Option<Timestamp>,
     /// `[lon, lat]`.
+    #[schema(value_type = Option<cgt_shared::geometry::LonLat>)]
     pub last_position: Option<Point>,
 }
 

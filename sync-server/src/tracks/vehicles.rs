@@ -13,11 +13,12 @@ use cgt_shared::vehicle::{Alarm, AlarmKind, Corridor, Site, VehicleRules, evalua
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
 
 /// Most evidence positions returned with one alarm.
 const MAX_EVIDENCE: usize = 500;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VehicleKind {
     /// 渣土车
@@ -44,7 +45,7 @@ impl VehicleKind {
 }
 
 /// What an admin registers.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, ToSchema)]
 pub struct Registration {
     /// The unit's device id, as it sends it in `id`.
     pub id: String,
@@ -229,14 +230,14 @@ fn positions(
 }
 
 /// A registered vehicle as the console lists it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct VehicleView {
     pub id: String,
     pub name: String,
     pub kind: VehicleKind,
     pub rules: VehicleRules,
     pub last_at: Option<Timestamp>,
-    /// `[lon, lat]`.
+    #[schema(value_type = Option<cgt_shared::geometry::LonLat>)]
     pub last_position: Option<[f64; 2]>,
 }
 
@@ -276,7 +277,7 @@ pub fn list(c: &Connection) -> Result<Vec<VehicleView>, StorageError> {
 }
 
 /// An alarm with the positions that show it: `[lon, lat, ms, speed m/s or null]`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct AlarmView {
     pub vehicle_id: String,
     pub vehicle_name: String,

@@ -15,7 +15,6 @@ mod queue;
 #[cfg(test)]
 mod tests;
 mod upload;
-mod wire;
 
 pub use model::{PendingPhoto, PhotoState, SyncProgress};
 pub(crate) use queue::totals as queue_totals;

@@ -2,9 +2,10 @@
 
 use cgt_shared::DocId;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// Where a photo stands with the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PhotoState {
     /// Waiting for (the rest of) its upload.
@@ -17,7 +18,7 @@ pub enum PhotoState {
 }
 
 /// A photo the server has not confirmed, as the "待上传" list shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct PendingPhoto {
     pub sha256: String,
     pub report_id: DocId,
@@ -31,7 +32,7 @@ pub struct PendingPhoto {
 }
 
 /// How far the photo uploads of the running sync have got.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct SyncProgress {
     /// Photos this sync is sending.
     pub photos_total: usize,

@@ -2,9 +2,9 @@
 //! server (or a network failure) means for the photo, worded for the inspector.
 
 use super::model::PhotoState;
-use super::wire::{ErrorAnswer, UploadAnswer};
 use crate::http::server_message;
 use crate::model::SyncState;
+use cgt_shared::wire::photo::{PhotoErrorBody, UploadState};
 use std::ops::Range;
 
 /// The chunk size used if the server does not name one.
@@ -94,11 +94,11 @@ pub(crate) fn after_answer(status: u16, body: &[u8], size: u64, confirmed: u64) 
         )))
     };
     match status {
-        200 => match serde_json::from_slice::<UploadAnswer>(body) {
+        200 => match serde_json::from_slice::<UploadState>(body) {
             Ok(answer) if answer.complete => Next::Stored,
             Ok(answer) if answer.offset < size => Next::Send {
                 offset: answer.offset,
-                chunk_bytes: answer.chunk_bytes,
+                chunk_bytes: (answer.chunk_bytes > 0).then_some(answer.chunk_bytes),
             },
             Ok(answer) => protocol(&format!("offset {} of {size}", answer.offset)),
             Err(e) => protocol(&e.to_string()),
@@ -144,7 +144,7 @@ pub(crate) fn after_answer(status: u16, body: &[u8], size: u64, confirmed: u64) 
     }
 }
 
-fn error_answer(body: &[u8]) -> ErrorAnswer {
+fn error_answer(body: &[u8]) -> PhotoErrorBody {
     serde_json::from_slice(body).unwrap_or_default()
 }
 
@@ -239,13 +239,17 @@ mod tests {
         );
         check(
             200,
-            r#"{"offset":524288,"complete":false}"#,
+            r#"{"offset":524288,"size":1500000,"max_bytes":8388608,"chunk_bytes":65536,"complete":false}"#,
             Next::Send {
                 offset: 524_288,
-                chunk_bytes: None,
+                chunk_bytes: Some(65_536),
             },
         );
-        check(200, r#"{"offset":1500000,"complete":true}"#, Next::Stored);
+        check(
+            200,
+            r#"{"offset":1500000,"size":1500000,"max_bytes":8388608,"chunk_bytes":262144,"complete":true}"#,
+            Next::Stored,
+        );
         check(
             409,
             r#"{"error":"上传位置不一致","offset":262144}"#,
@@ -320,7 +324,7 @@ mod tests {
         );
         check(
             200,
-            r#"{"offset":1600000,"complete":false}"#,
+            r#"{"offset":1600000,"size":1500000,"max_bytes":8388608,"chunk_bytes":262144,"complete":false}"#,
             0,
             Pending,
             "服务器的回答无法识别 (offset 1600000 of 1500000),下次同步时上传",

@@ -9,12 +9,14 @@ use super::files::sha256_hex;
 use super::model::{PendingPhoto, SyncProgress};
 use super::plan::{self, Next, Stop};
 use super::queue;
-use super::wire::{self, StartRequest};
 use crate::client::Client;
 use crate::error::ClientError;
-use crate::http::{Http, Reply};
+use crate::http::{Http, JSON, Reply};
 use crate::model::SyncReport;
 use crate::store::docs;
+use cgt_shared::wire::photo::{
+    CHUNK_CONTENT_TYPE, PATH, StartRequest, UPLOAD_OFFSET, UPLOAD_PATH, path_of,
+};
 use reqwest::Method;
 
 /// Chunks sent in a row without the server's offset moving on, before giving up until the
@@ -102,7 +104,7 @@ impl Client {
         let start = serde_json::to_vec(&StartRequest { size: photo.size })
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
         let answer = http
-            .send(Method::POST, &wire::start_path(sha), wire::JSON, &[], start)
+            .send(Method::POST, &path_of(UPLOAD_PATH, sha), JSON, &[], start)
             .await;
         let mut next = read_answer(answer, photo.size, confirmed);
         let mut chunk_bytes = plan::DEFAULT_CHUNK_BYTES;
@@ -144,9 +146,9 @@ impl Client {
             let reply = http
                 .send(
                     Method::PATCH,
-                    &wire::chunk_path(sha),
-                    wire::CHUNK_CONTENT_TYPE,
-                    &[(wire::UPLOAD_OFFSET, offset.to_string())],
+                    &path_of(PATH, sha),
+                    CHUNK_CONTENT_TYPE,
+                    &[(UPLOAD_OFFSET, offset.to_string())],
                     bytes[range].to_vec(),
                 )
                 .await;

@@ -3,8 +3,9 @@
 //! components in them, downloaded once and then updated by delta, and the offline queries
 //! over them (unit grid at a position, components nearby).
 //!
-//! Split: [`wire`] is the server's JSON, [`store`] the SQL, [`update`] the download, [`query`]
-//! the queries; the geometry they use is the pure `cgt_shared::geometry`.
+//! Split: the server's JSON is `cgt_shared::wire::reference`, [`store`] the SQL, [`update`]
+//! the download, [`query`] the queries; the geometry they use is the pure
+//! `cgt_shared::geometry`.
 
 mod model;
 mod query;
@@ -12,6 +13,5 @@ mod store;
 #[cfg(test)]
 mod tests;
 mod update;
-mod wire;
 
 pub use model::{ComponentView, ReferenceState, ReferenceUpdate, UnitGridView, WorkGridView};

@@ -3,6 +3,7 @@
 
 use cgt_shared::{ComponentId, GridCode, Position, Timestamp};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// What one reference update did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,7 +19,7 @@ pub struct ReferenceUpdate {
 }
 
 /// The reference data held, for a status line ("参考数据 版本 12,更新于 …").
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ReferenceState {
     /// 0: nothing downloaded yet; the built-in category table applies.
     pub version: u64,
@@ -28,7 +29,7 @@ pub struct ReferenceState {
 }
 
 /// A component (部件) near a position.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ComponentView {
     pub id: ComponentId,
     pub class: u8,

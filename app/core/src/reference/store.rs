@@ -2,9 +2,9 @@
 //! the SQL prefilters of the offline queries.
 
 use super::model::{ReferenceState, UnitGridView};
-use super::wire::{Answer, Retired};
 use crate::error::ClientError;
 use cgt_shared::geometry::{self, Point};
+use cgt_shared::wire::reference::{ReferenceAnswer, Retired};
 use cgt_shared::{ComponentId, GridCode, Timestamp, UserId};
 use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -62,7 +62,7 @@ pub(crate) fn record_error(
 /// writes its rows.
 pub(crate) fn apply(
     conn: &Connection,
-    answer: &Answer,
+    answer: &ReferenceAnswer,
     user: UserId,
     now: Timestamp,
 ) -> Result<(), ClientError> {

@@ -2,9 +2,11 @@
 //! them, then the offline questions asked.
 
 use super::store;
-use super::wire::{Answer, Component, Department, Retired, UnitGrid, WorkGrid};
 use crate::ClientError;
 use crate::testing::{Fixture, T0, garbage_report};
+use cgt_shared::wire::reference::{
+    Component, Department, ReferenceAnswer, Retired, UnitGrid, WorkGrid,
+};
 use cgt_shared::{CategoryTable, Kind, Position, UserId};
 
 const WORK_GRID: &str = "320508001001901";
@@ -33,8 +35,8 @@ fn component(id: &str, lon: f64, lat: f64, unit_grid: &str) -> Component {
 }
 
 /// Two unit grids side by side, west (…001) and east (…002), three components.
-fn snapshot(categories: Option<CategoryTable>) -> Answer {
-    Answer {
+fn snapshot(categories: Option<CategoryTable>) -> ReferenceAnswer {
+    ReferenceAnswer {
         version: 3,
         full: true,
         categories,
@@ -60,7 +62,7 @@ fn snapshot(categories: Option<CategoryTable>) -> Answer {
     }
 }
 
-fn apply(f: &Fixture, user: UserId, answer: &Answer) {
+fn apply(f: &Fixture, user: UserId, answer: &ReferenceAnswer) {
     f.client
         .inner
         .store
@@ -143,7 +145,7 @@ fn a_delta_drops_what_it_retires_with_what_hangs_off_it() {
     let f = Fixture::new();
     let session = f.login();
     apply(&f, session.user_id, &snapshot(None));
-    let delta = Answer {
+    let delta = ReferenceAnswer {
         version: 5,
         full: false,
         categories: None,
@@ -181,7 +183,7 @@ fn a_delta_drops_what_it_retires_with_what_hangs_off_it() {
         0
     );
 
-    let gone = Answer {
+    let gone = ReferenceAnswer {
         version: 6,
         retired: Retired {
             work_grids: vec![WORK_GRID.parse().unwrap()],

@@ -3,11 +3,11 @@
 
 use super::model::{ReferenceState, ReferenceUpdate};
 use super::store;
-use super::wire::{Answer, REFERENCE_PATH};
 use crate::client::Client;
 use crate::error::ClientError;
 use crate::http::{Reply, network_error};
 use cgt_shared::UserId;
+use cgt_shared::wire::reference::{PATH as REFERENCE_PATH, ReferenceAnswer};
 use cgt_shared::wire::{PENDING_HEADER, PendingCounts};
 use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING};
 use std::io::Read;
@@ -91,7 +91,7 @@ async fn fetch(
     token: &str,
     since: u64,
     pending: &PendingCounts,
-) -> Result<(Answer, u64), ClientError> {
+) -> Result<(ReferenceAnswer, u64), ClientError> {
     let response = http
         .get(format!("{server_url}{REFERENCE_PATH}?since={since}"))
         .bearer_auth(token)

@@ -4,10 +4,11 @@ use cgt_shared::Timestamp;
 use cgt_shared::track::analysis::AnalysisParams;
 use cgt_shared::track::filter::{DropReason, FilterParams};
 use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// A patrol shift (上班 → 下班).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Shift {
     pub id: Uuid,
     pub started_at: Timestamp,
@@ -34,7 +35,7 @@ pub struct RecordingReport {
 }
 
 /// Today's patrol as the app shows it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct PatrolSummary {
     pub shift: Shift,
     pub distance_m: f64,

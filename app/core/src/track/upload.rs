@@ -7,15 +7,13 @@
 use super::store;
 use crate::client::Client;
 use crate::error::ClientError;
-use crate::http::{Http, server_message};
+use crate::http::{Http, JSON, server_message};
 use crate::model::SyncReport;
 use cgt_shared::track::codec;
 use cgt_shared::track::wire::{
     SEGMENT_CONTENT_TYPE, SegmentStored, ShiftReport, segment_path, shift_path,
 };
 use reqwest::Method;
-
-const JSON: &str = "application/json";
 
 /// A refusal the device cannot fix by retrying: 4xx other than an expired login.
 fn refused(status: u16) -> bool {

@@ -11,6 +11,7 @@ use cgt_client::{CategoryChoice, ComponentView, NewReport, ReportDraft};
 use cgt_shared::{CategoryTable, ComponentId, GridCode, Kind, Position};
 use serde::{Deserialize, Serialize};
 use tauri::State;
+use utoipa::ToSchema;
 
 /// How many recently used categories the form offers.
 const RECENT_CATEGORIES: usize = 6;
@@ -18,7 +19,7 @@ const RECENT_CATEGORIES: usize = 6;
 const COMPONENT_RADIUS_M: f64 = 150.0;
 
 /// The category table and what the form offers first.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ReportOptions {
     pub categories: CategoryTable,
     pub recent: Vec<CategoryChoice>,
@@ -28,7 +29,7 @@ pub struct ReportOptions {
 }
 
 /// The completed form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct ReportForm {
     pub kind: Kind,
     pub class: u8,

@@ -11,9 +11,10 @@ use cgt_client::{Client, ClientError, TaskKind, TaskView};
 use cgt_shared::{DocId, Timestamp};
 use serde::{Deserialize, Serialize};
 use tauri::State;
+use utoipa::ToSchema;
 
 /// One line of the 任务 list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TaskItem {
     pub id: String,
     pub kind: TaskKind,
@@ -28,7 +29,7 @@ pub struct TaskItem {
 }
 
 /// A task with what the inspector needs on site.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TaskDetail {
     pub item: TaskItem,
     pub lat: f64,
@@ -37,7 +38,7 @@ pub struct TaskDetail {
 }
 
 /// The result form: 存在 / 通过 when `result` is true.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct TaskResult {
     pub id: String,
     pub result: bool,

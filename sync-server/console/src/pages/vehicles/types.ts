@@ -1,32 +1,9 @@
-// Shapes of the vehicle API (sync-server/src/api/vehicles.rs) as the vehicles page reads them.
-
-export type LonLat = [number, number]
-export type AlarmKind = 'overspeed' | 'off_route' | 'stop_outside_site'
-
-export interface Vehicle {
-  id: string
-  name: string
-  kind: 'muck_truck' | 'sanitation'
-  rules: {
-    speed_limit_kmh: number
-    corridor: { line: LonLat[]; width_m: number } | null
-    sites: { name: string; polygon: LonLat[] }[]
-  }
-  last_at: number | null
-  last_position: LonLat | null
-}
-
-export interface VehicleAlarm {
-  vehicle_id: string
-  vehicle_name: string
-  kind: AlarmKind
-  from: number
-  to: number
-  peak: number
-  /** `[lon, lat, time ms, speed m/s or null]` */
-  evidence: [number, number, number, number | null][]
-}
-
+// Shapes of the vehicle API (sync-server/src/api/vehicles.rs) as the vehicles page reads them,
+// from the generated types.
+import type { AlarmKind, AlarmView, LonLat, VehicleView } from '../../generated/api'
+export type { LonLat, AlarmKind }
+export type Vehicle = VehicleView
+export type VehicleAlarm = AlarmView
 export const KIND_LABELS: Record<Vehicle['kind'], string> = {
   muck_truck: '渣土车',
   sanitation: '环卫车',
