@@ -65,77 +65,23 @@ pub fn parse_gpx(text: &str) -> Result<Vec<GpxPoint>, GpxError> {
     Ok(points)
 }
 
-/// `YYYY-MM-DDTHH:MM:SS[.fff]Z` (UTC, as GPX writes it) to a timestamp.
+/// An `xsd:dateTime` with its offset (`2026-11-24T01:30:00Z`, `…+08:00`, fractions allowed)
+/// to a timestamp, for years 1 to 9999.
 pub fn parse_utc(text: &str) -> Option<Timestamp> {
-    let text = text.strip_suffix('Z')?;
-    let (date, time) = text.split_once('T')?;
-    let mut d = date.split('-');
-    let (year, month, day): (i64, u32, u32) = (
-        d.next()?.parse().ok()?,
-        d.next()?.parse().ok()?,
-        d.next()?.parse().ok()?,
-    );
-    let (clock, fraction) = time.split_once('.').unwrap_or((time, ""));
-    let mut t = clock.split(':');
-    let (hour, minute, second): (i64, i64, i64) = (
-        t.next()?.parse().ok()?,
-        t.next()?.parse().ok()?,
-        t.next()?.parse().ok()?,
-    );
-    let valid = (1..=9999).contains(&year)
-        && (1..=12).contains(&month)
-        && (1..=31).contains(&day)
-        && (0..24).contains(&hour)
-        && (0..60).contains(&minute)
-        && (0..=60).contains(&second)
-        && d.next().is_none()
-        && t.next().is_none();
-    if !valid || !fraction.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let millis: i64 = format!("{fraction:0<3}")[..3].parse().ok()?;
-    let days = days_from_civil(year, month, day);
-    Some(Timestamp(
-        ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis,
-    ))
+    let instant = text.trim().parse::<jiff::Timestamp>().ok()?;
+    let year = jiff::tz::TimeZone::UTC.to_datetime(instant).year();
+    (year >= 1).then(|| Timestamp(instant.as_millisecond()))
 }
 
 /// A timestamp as GPX writes it: `YYYY-MM-DDTHH:MM:SS.mmmZ`; [`parse_utc`] reads it back.
 pub fn format_utc(at: Timestamp) -> String {
-    let ms = at.millis();
-    let (days, rest) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
-    let (y, m, d) = civil_from_days(days);
+    let instant =
+        jiff::Timestamp::from_millisecond(at.millis()).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
     format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rest / 3_600_000,
-        rest / 60_000 % 60,
-        rest / 1000 % 60,
-        rest % 1000
+        "{}.{:03}Z",
+        instant.strftime("%Y-%m-%dT%H:%M:%S"),
+        at.millis().rem_euclid(1000)
     )
-}
-
-/// The proleptic Gregorian date of a day number (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
@@ -151,6 +97,7 @@ mod tests {
         check("2026-11-24T06:05:09Z", Some(1_795_500_309_000));
         check("2026-11-24T06:05:09.5Z", Some(1_795_500_309_500));
         check("2000-02-29T12:00:00.123Z", Some(951_825_600_123));
+        check("2026-11-24T14:05:09+08:00", Some(1_795_500_309_000));
         check("2026-11-24T06:05:09", None);
         check("2026-13-01T00:00:00Z", None);
         check("2026-11-24T25:00:00Z", None);

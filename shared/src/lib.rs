@@ -8,6 +8,7 @@
 
 pub mod caseflow;
 pub mod category;
+pub mod china_time;
 pub mod codes;
 pub mod doc;
 pub mod evaluation;

@@ -3,8 +3,9 @@
 //! workflow events in any order to the same document.
 
 use automerge::AutoCommit;
+use cgt_shared::caseflow::event::{EventKind, WorkflowEvent};
 use cgt_shared::doc::report_part::{read_report, write_report};
-use cgt_shared::doc::workflow::{EventKind, WorkflowEvent, append_event, read_events};
+use cgt_shared::doc::workflow::{append_event, read_events};
 use cgt_shared::doc::{device_actor, new_report_doc};
 use cgt_shared::report::PhotoRef;
 use cgt_shared::*;

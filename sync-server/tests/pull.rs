@@ -4,7 +4,8 @@ mod common;
 
 use automerge::AutoCommit;
 use cgt_shared::DocId;
-use cgt_shared::doc::commands::{CommandKind, DeviceCommand, append_command};
+use cgt_shared::caseflow::command::{CommandKind, DeviceCommand};
+use cgt_shared::doc::commands::append_command;
 use cgt_shared::doc::workflow::read_events;
 use cgt_shared::wire::{FeedEntry, PullRequest, StatusRequest, Want, to_wire};
 use common::{Server, after, new_doc, report};

@@ -5,10 +5,12 @@ mod common;
 
 use axum::body::Body;
 use axum::http::StatusCode;
-use cgt_shared::doc::commands::{CommandKind, DeviceCommand, append_command};
+use cgt_shared::caseflow::command::{CommandKind, DeviceCommand};
+use cgt_shared::caseflow::event::{EventKind, WorkflowEvent};
+use cgt_shared::doc::commands::append_command;
 use cgt_shared::doc::device_actor;
 use cgt_shared::doc::report_part::write_report;
-use cgt_shared::doc::workflow::{EventKind, WorkflowEvent, append_event};
+use cgt_shared::doc::workflow::append_event;
 use cgt_shared::wire::{self, DocOutcome, DocPush, PushFrame, encode, encode_frames};
 use cgt_shared::{DocId, Timestamp};
 use common::{Server, after, new_doc, report};

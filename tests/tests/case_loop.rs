@@ -7,8 +7,7 @@
 
 mod common;
 
-use cgt_shared::caseflow::civil::civil_from_days;
-use cgt_shared::doc::workflow::CaseStatus;
+use cgt_shared::caseflow::event::CaseStatus;
 use cgt_shared::{DocId, Position};
 use cgt_tests::fixtures::garbage_report;
 use cgt_tests::server_process::ServerProcess;
@@ -24,8 +23,9 @@ fn this_month() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .expect("clock after 1970")
         .as_millis() as i64;
-    let (y, m, _) = civil_from_days((ms + 8 * 3_600_000) / 86_400_000);
-    format!("{y:04}-{m:02}")
+    let day = cgt_shared::china_time::day_of(cgt_shared::Timestamp(ms));
+    let date = cgt_shared::china_time::date_of_day(day).expect("a date in range");
+    format!("{:04}-{:02}", date.year(), date.month())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,7 +8,7 @@ mod common;
 
 use cgt_client::Client;
 use cgt_shared::DocId;
-use cgt_shared::doc::workflow::CaseStatus;
+use cgt_shared::caseflow::event::CaseStatus;
 use cgt_tests::browser::{run_scenario, screenshots_dir};
 use cgt_tests::centre::Centre;
 use cgt_tests::fixtures::{DEMO_PASSWORD, garbage_report};

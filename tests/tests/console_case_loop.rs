@@ -9,7 +9,7 @@
 mod common;
 
 use cgt_client::NewReport;
-use cgt_shared::doc::workflow::CaseStatus;
+use cgt_shared::caseflow::event::CaseStatus;
 use cgt_shared::{GridCode, Kind, Position, Timestamp};
 use cgt_tests::browser::{run_scenario, screenshots_dir};
 use cgt_tests::fixtures::DEMO_PASSWORD;

@@ -60,7 +60,7 @@ async fn supervisor_replays_an_inspectors_walk_in_the_console() -> anyhow::Resul
     let synced = phone.sync().await?;
     assert_eq!(synced.track_segments_waiting, 0, "{synced:?}");
 
-    let date = cgt_shared::gpx::format_utc(Timestamp(now + 8 * 3_600_000))[..10].to_string();
+    let date = cgt_shared::china_time::date_text(Timestamp(now));
     let day = supervisor_json(
         &url,
         &format!("/api/v1/tracks/people/inspector01/days/{date}"),

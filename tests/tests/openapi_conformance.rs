@@ -108,10 +108,7 @@ async fn every_documented_route_answers_as_documented() -> anyhow::Result<()> {
             .duration_since(std::time::UNIX_EPOCH)?
             .as_millis() as i64,
     );
-    // Today in China time (UTC+8, no daylight saving).
-    let day = jiff::Timestamp::from_millisecond(now.millis() + 8 * 3_600_000)?
-        .strftime("%Y-%m-%d")
-        .to_string();
+    let day = cgt_shared::china_time::date_text(now);
     let (from, to) = (now.millis() - 3_600_000, now.millis());
 
     let visits: Vec<(&str, String)> = vec![

@@ -13,7 +13,6 @@ use serde_json::{Value, json};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 const UNIT: &str = "id=ZT-SU-E1234&key=demo-muck-truck-key-2026";
-const CHINA_MS: i64 = 8 * 3_600_000;
 
 /// Now, to the second (OsmAnd timestamps carry seconds).
 fn now_s() -> i64 {
@@ -25,9 +24,8 @@ fn now_s() -> i64 {
 
 /// `at` as ISO 8601 in China time with its offset, and as Traccar's local form.
 fn china_forms(at_s: i64) -> (String, String) {
-    let local = format_utc(Timestamp(at_s * 1000 + CHINA_MS));
-    let iso = format!("{}+08:00", &local[..19]);
-    let plain = local[..19].replace('T', " ");
+    let iso = cgt_shared::china_time::rfc3339(Timestamp(at_s * 1000)).expect("in range");
+    let plain = iso[..19].replace('T', " ");
     (iso, plain)
 }
 

@@ -6,7 +6,8 @@ mod common;
 
 use automerge::AutoCommit;
 use cgt_client::ClientError;
-use cgt_shared::doc::workflow::{EventKind, WorkflowEvent, append_event};
+use cgt_shared::caseflow::event::{EventKind, WorkflowEvent};
+use cgt_shared::doc::workflow::append_event;
 use cgt_shared::doc::{device_actor, new_report_doc, report_part};
 use cgt_shared::wire::{self, DocOutcome};
 use cgt_shared::{Report, Timestamp};

@@ -6,7 +6,7 @@ mod common;
 
 use cgt_client::{Client, SyncState};
 use cgt_shared::DocId;
-use cgt_shared::doc::workflow::CaseStatus;
+use cgt_shared::caseflow::event::CaseStatus;
 use cgt_tests::admin::Admin;
 use cgt_tests::fixtures::{new_report, rng};
 use cgt_tests::server_process::ServerProcess;

@@ -156,7 +156,7 @@ async fn a_shift_recorded_from_gpx_syncs_through_a_cut_and_replays() -> anyhow::
     );
     assert_eq!(track["shifts"][0]["id"], json!(shift.id));
 
-    let date = cgt_shared::gpx::format_utc(Timestamp(start + 8 * 3_600_000))[..10].to_string();
+    let date = cgt_shared::china_time::date_text(Timestamp(start));
     let day = supervisor
         .json(&format!("/api/v1/tracks/people/inspector01/days/{date}"))
         .await?;

@@ -34,5 +34,6 @@ pub use form::{CategoryChoice, ReportDraft};
 pub use model::{LastSync, NewReport, PendingItem, ReportView, Session, SyncReport, SyncState};
 pub use photos::{PendingPhoto, PhotoState, SyncProgress};
 pub use reference::{ComponentView, ReferenceState, ReferenceUpdate, UnitGridView, WorkGridView};
+pub use sync::Backoff;
 pub use tasks::{TaskKind, TaskView};
 pub use track::{PatrolSummary, Recorded, RecordingReport, Shift, TrackSettings};

@@ -1,7 +1,7 @@
 //! The data the client library hands to its caller (and, later, to the UI through commands).
 
 use crate::reference::ReferenceUpdate;
-use cgt_shared::doc::workflow::{CaseStatus, WorkflowEvent};
+use cgt_shared::caseflow::event::{CaseStatus, WorkflowEvent};
 use cgt_shared::report::PhotoRef;
 use cgt_shared::{
     ComponentId, DeviceId, DocId, GridCode, Kind, Position, Report, Role, Timestamp, UserId,

@@ -9,10 +9,12 @@ use crate::reports::save_local_change;
 use crate::store::docs;
 use crate::view::summary;
 use cgt_shared::caseflow::CaseState;
-use cgt_shared::doc::commands::{CommandKind, DeviceCommand, append_command, pending_commands};
+use cgt_shared::caseflow::command::{CommandKind, DeviceCommand};
+use cgt_shared::caseflow::event::{EventKind, WorkflowEvent};
+use cgt_shared::doc::commands::{append_command, pending_commands};
 use cgt_shared::doc::device_actor;
 use cgt_shared::doc::report_part::{has_report, read_report};
-use cgt_shared::doc::workflow::{EventKind, WorkflowEvent, read_events};
+use cgt_shared::doc::workflow::read_events;
 use cgt_shared::{CategoryTable, DeviceId, DocId, Report, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -187,7 +189,7 @@ impl Client {
 mod tests {
     use super::*;
     use crate::testing::{Fixture, garbage_report};
-    use cgt_shared::doc::workflow::EventData;
+    use cgt_shared::caseflow::event::EventData;
     use uuid::Uuid;
 
     fn event(kind: EventKind, at: i64, assignee: Option<UserId>) -> WorkflowEvent {

@@ -5,9 +5,10 @@ use crate::error::ClientError;
 use crate::model::{PendingItem, ReportView};
 use crate::store::docs::DocRow;
 use automerge::ReadDoc;
+use cgt_shared::caseflow::event::derive_status;
 use cgt_shared::doc::commands::read_commands;
 use cgt_shared::doc::report_part::{has_report, read_report};
-use cgt_shared::doc::workflow::{derive_status, read_events};
+use cgt_shared::doc::workflow::read_events;
 use cgt_shared::{CategoryTable, DocId, Report};
 
 /// Characters of the description a summary shows.

@@ -4,7 +4,7 @@
 mod support;
 
 use cgt_client::{ClientError, SyncState};
-use cgt_shared::doc::workflow::CaseStatus;
+use cgt_shared::caseflow::event::CaseStatus;
 use cgt_shared::wire::{PULL_PATH, PUSH_PATH, STATUS_PATH};
 use std::time::Duration;
 use support::{FakeServer, PASSWORD, Phone, REFUSE_MARKER, SERVER_TIME, USERNAME, garbage};

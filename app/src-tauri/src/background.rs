@@ -4,7 +4,7 @@
 //! the UI its photo upload progress and its outcome through events.
 
 use crate::views::SyncOutcome;
-use cgt_client::{Client, ClientError, SyncReport};
+use cgt_client::{Backoff, Client, ClientError, SyncReport};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -18,9 +18,11 @@ pub const FINISHED_EVENT: &str = "sync-finished";
 
 /// Between syncs when all went well.
 const IDLE_INTERVAL: Duration = Duration::from_secs(120);
-/// The first retry after a failure that waiting may fix; doubled each time, up to the cap.
-const FIRST_RETRY: Duration = Duration::from_secs(5);
-const MAX_RETRY: Duration = Duration::from_secs(300);
+/// Retries after failures that waiting may fix: 5 s, doubled each time, at most 5 min.
+const RETRY: Backoff = Backoff {
+    first: Duration::from_secs(5),
+    cap: Duration::from_secs(300),
+};
 
 /// The handle the commands hold: wake the task, ask whether a sync is running.
 #[derive(Clone)]
@@ -56,12 +58,12 @@ impl AutoSync {
 
     async fn run(&self) {
         let mut delay = IDLE_INTERVAL;
-        let mut retry = None;
+        let mut failures = 0;
         loop {
             // A wake that came while syncing is kept by `Notify`, so no request is lost.
             if self.has_work() {
                 let outcome = self.sync().await;
-                (delay, retry) = next_delay(retry, outcome.as_ref().map(|_| ()));
+                (delay, failures) = next_delay(failures, outcome.as_ref().map(|_| ()));
             }
             tokio::select! {
                 () = self.wake.notified() => {}
@@ -99,19 +101,13 @@ impl AutoSync {
     }
 }
 
-/// The wait before the next automatic sync and the retry delay to remember, after a sync that
-/// ended with `outcome`: a failure that waiting can fix is retried sooner and sooner less often;
-/// anything else waits the idle interval.
-fn next_delay(
-    retry: Option<Duration>,
-    outcome: Result<(), &ClientError>,
-) -> (Duration, Option<Duration>) {
+/// The wait before the next automatic sync and the failures in a row to remember, after a
+/// sync that ended with `outcome` following `failures` transient failures: a failure that
+/// waiting can fix is retried by [`RETRY`]; anything else waits the idle interval.
+fn next_delay(failures: u32, outcome: Result<(), &ClientError>) -> (Duration, u32) {
     match outcome {
-        Err(e) if e.is_transient() => {
-            let next = retry.map_or(FIRST_RETRY, |d| (d * 2).min(MAX_RETRY));
-            (next, Some(next))
-        }
-        _ => (IDLE_INTERVAL, None),
+        Err(e) if e.is_transient() => (RETRY.delay(failures), failures.saturating_add(1)),
+        _ => (IDLE_INTERVAL, 0),
     }
 }
 
@@ -122,18 +118,18 @@ mod tests {
     #[test]
     fn failures_back_off_and_a_success_resets() {
         let offline = ClientError::Network("网络不可用".into());
-        let mut retry = None;
+        let mut failures = 0;
         let mut waits = Vec::new();
         for _ in 0..8 {
-            let (wait, next) = next_delay(retry, Err(&offline));
+            let (wait, next) = next_delay(failures, Err(&offline));
             waits.push(wait.as_secs());
-            retry = next;
+            failures = next;
         }
         assert_eq!(waits, [5, 10, 20, 40, 80, 160, 300, 300]);
-        assert_eq!(next_delay(retry, Ok(())), (IDLE_INTERVAL, None));
+        assert_eq!(next_delay(failures, Ok(())), (IDLE_INTERVAL, 0));
         assert_eq!(
-            next_delay(retry, Err(&ClientError::Unauthorized)),
-            (IDLE_INTERVAL, None),
+            next_delay(failures, Err(&ClientError::Unauthorized)),
+            (IDLE_INTERVAL, 0),
             "a refusal is not retried sooner: waiting will not fix it"
         );
     }

@@ -8,7 +8,6 @@
 mod desktop;
 
 use cgt_client::Clock;
-use cgt_shared::Timestamp;
 use cgt_tests::admin::Admin;
 use cgt_tests::inprocess::InProcessServer;
 use cgt_tests::staff::Staff;
@@ -308,8 +307,7 @@ async fn a_patrol_shift_recorded_in_the_app_is_replayed_by_the_server() -> anyho
 
     // The supervisor replays inspector01's day: the same points, the same distance.
     let supervisor = Staff::login(&server.url(), "supervisor1").await?;
-    let date =
-        cgt_shared::gpx::format_utc(Timestamp(started.millis() + 8 * 3_600_000))[..10].to_string();
+    let date = cgt_shared::china_time::date_text(started);
     let (status, day) = supervisor
         .get(&format!("/api/v1/tracks/people/inspector01/days/{date}"))
         .await?;

@@ -1,6 +1,6 @@
 //! What a person asks to do with a case, and who is asking.
 
-use crate::doc::workflow::Satisfaction;
+use crate::caseflow::event::Satisfaction;
 use crate::ids::{DocId, UserId};
 use crate::role::Role;
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,7 @@
 //! workdays) and which hours of them count, as configurable data; working time between two
 //! instants and the instant a working-time budget runs out.
 
-use super::civil::{days_from_civil, parse_date, weekday};
+use crate::china_time::{day_of_civil, parse_date, weekday};
 use crate::time::Timestamp;
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -101,8 +101,9 @@ impl WorkCalendar {
     }
 
     /// Whether the local date `year-month-day` is a working day.
-    pub fn is_working_date(&self, year: i64, month: u32, day: u32) -> bool {
-        self.is_workday(days_from_civil(year, month, day))
+    /// Whether a civil date is a working day (a date that does not exist is not).
+    pub fn is_working_date(&self, year: i16, month: i8, day: i8) -> bool {
+        day_of_civil(year, month, day).is_some_and(|d| self.is_workday(d))
     }
 
     /// The local day of an instant and the milliseconds since its local midnight.

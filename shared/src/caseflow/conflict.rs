@@ -8,8 +8,8 @@
 
 use super::action::{Action, Actor, CaseFacts};
 use super::decide::{Draft, WorkflowError, decide};
-use super::state::CaseState;
-use crate::doc::workflow::{EventData, EventKind, WorkflowEvent};
+use super::state::{CaseState, superseded};
+use crate::caseflow::event::{EventData, EventKind, WorkflowEvent};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -55,20 +55,6 @@ pub struct OpenConflict {
     pub marker: usize,
     pub command: Uuid,
     pub overtaking: Vec<usize>,
-}
-
-/// For each event, whether a later 采纳设备操作 resolution set it aside. A resolution may only
-/// set aside events before it; other indices are ignored.
-pub fn superseded(events: &[WorkflowEvent]) -> Vec<bool> {
-    let mut out = vec![false; events.len()];
-    for (at, event) in events.iter().enumerate() {
-        if event.kind == EventKind::ConflictResolved {
-            for &i in event.data.supersedes.iter().filter(|&&i| i < at) {
-                out[i] = true;
-            }
-        }
-    }
-    out
 }
 
 /// Steps of the loop a device's action can be overtaken by; flags (督办), ratings, credits and
@@ -171,8 +157,8 @@ pub fn settle(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doc::commands::{CommandKind, DeviceCommand, Issuer, answer_command};
-    use crate::doc::workflow::CaseStatus;
+    use crate::caseflow::command::{CommandKind, DeviceCommand, Issuer, answer_command};
+    use crate::caseflow::event::CaseStatus;
     use crate::ids::UserId;
     use crate::role::Role;
 

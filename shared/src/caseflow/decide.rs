@@ -3,7 +3,7 @@
 
 use super::action::{Action, ActionKind, Actor, CaseFacts};
 use super::state::CaseState;
-use crate::doc::workflow::{CaseStatus, EventData, EventKind};
+use crate::caseflow::event::{CaseStatus, EventData, EventKind};
 use crate::report::{MAX_PHOTOS, PhotoRef};
 use crate::role::Role;
 use std::fmt;

@@ -3,8 +3,8 @@
 
 use super::calendar::WorkCalendar;
 use super::state::CaseState;
+use crate::caseflow::event::CaseStatus;
 use crate::category::Kind;
-use crate::doc::workflow::CaseStatus;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;

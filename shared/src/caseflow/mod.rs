@@ -7,9 +7,10 @@
 
 mod action;
 pub mod calendar;
-pub mod civil;
+pub mod command;
 pub mod conflict;
 mod decide;
+pub mod event;
 pub mod limits;
 mod source;
 mod state;
@@ -18,7 +19,7 @@ pub use action::{Action, ActionKind, Actor, CaseFacts};
 pub use conflict::ConflictOutcome;
 pub use decide::{Draft, Refused, WorkflowError, allowed_actions, decide, permits};
 pub use source::Source;
-pub use state::CaseState;
+pub use state::{CaseState, superseded};
 
 #[cfg(test)]
 mod tests;

@@ -1,9 +1,8 @@
 //! The state of a case folded from its workflow events: status, responsible department, open
 //! tasks, flags, and the instants evaluation and time limits need.
 
-use super::conflict::superseded;
 use super::source::Source;
-use crate::doc::workflow::{CaseStatus, EventKind, Satisfaction, WorkflowEvent};
+use crate::caseflow::event::{CaseStatus, EventKind, Satisfaction, WorkflowEvent};
 use crate::ids::UserId;
 use crate::time::Timestamp;
 use serde::Serialize;
@@ -206,4 +205,18 @@ impl CaseState {
             EventKind::CommandRefused | EventKind::Other(_) => {}
         }
     }
+}
+
+/// For each event, whether a later 采纳设备操作 resolution set it aside. A resolution may only
+/// set aside events before it; other indices are ignored.
+pub fn superseded(events: &[WorkflowEvent]) -> Vec<bool> {
+    let mut out = vec![false; events.len()];
+    for (at, event) in events.iter().enumerate() {
+        if event.kind == EventKind::ConflictResolved {
+            for &i in event.data.supersedes.iter().filter(|&&i| i < at) {
+                out[i] = true;
+            }
+        }
+    }
+    out
 }

@@ -4,8 +4,8 @@
 use super::calendar::WorkCalendar;
 use super::limits::{Limit, Step, TimeLimits, Unit, Urgency, Warning, progress};
 use super::*;
+use crate::caseflow::event::{CaseStatus, EventData, EventKind, Satisfaction, WorkflowEvent};
 use crate::category::Kind;
-use crate::doc::workflow::{CaseStatus, EventData, EventKind, Satisfaction, WorkflowEvent};
 use crate::ids::{DocId, UserId};
 use crate::role::Role;
 use crate::time::Timestamp;
@@ -408,8 +408,8 @@ fn satisfaction_is_rated_once() {
 
 /// An instant in China Standard Time.
 fn cst(date: &str, hh: i64, mm: i64) -> Timestamp {
-    let day = super::civil::parse_date(date).expect("date");
-    Timestamp((day * 86_400 + hh * 3600 + mm * 60 - 8 * 3600) * 1000)
+    let day = crate::china_time::parse_date(date).expect("date");
+    crate::china_time::midnight(day).plus_millis((hh * 60 + mm) * 60_000)
 }
 
 const H: i64 = 3_600_000;
@@ -418,7 +418,7 @@ const H: i64 = 3_600_000;
 fn working_days_follow_holidays_and_make_up_days() {
     let cal = WorkCalendar::builtin();
     let check = |date: &str, working: bool| {
-        let day = super::civil::parse_date(date).unwrap();
+        let day = crate::china_time::parse_date(date).unwrap();
         assert_eq!(cal.is_workday(day), working, "{date}");
     };
     check("2026-11-24", true); // Tuesday

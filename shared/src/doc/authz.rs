@@ -208,9 +208,11 @@ fn object_path(doc: &AutoCommit, name: &str) -> Result<Vec<String>, Refusal> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doc::commands::{CommandKind, DeviceCommand, append_command};
+    use crate::caseflow::command::{CommandKind, DeviceCommand};
+    use crate::caseflow::event::{EventKind, WorkflowEvent};
+    use crate::doc::commands::append_command;
     use crate::doc::report_part::write_report;
-    use crate::doc::workflow::{EventKind, WorkflowEvent, append_event};
+    use crate::doc::workflow::append_event;
     use crate::doc::{WORKFLOW, device_actor};
     use crate::report::tests::sample_report;
     use crate::role::Role;

@@ -1,7 +1,7 @@
 //! The flat record of one case that evaluation reads, and the period evaluated.
 
 use crate::caseflow::Source;
-use crate::doc::workflow::Satisfaction;
+use crate::caseflow::event::Satisfaction;
 use crate::ids::UserId;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::caseflow::Source;
-use crate::doc::workflow::Satisfaction;
+use crate::caseflow::event::Satisfaction;
 use crate::ids::UserId;
 use crate::time::Timestamp;
 

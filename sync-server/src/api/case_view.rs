@@ -3,10 +3,10 @@
 
 use crate::storage::CaseListRow;
 use cgt_shared::caseflow::calendar::WorkCalendar;
-use cgt_shared::caseflow::conflict::superseded;
+use cgt_shared::caseflow::event::WorkflowEvent;
 use cgt_shared::caseflow::limits::Warning;
+use cgt_shared::caseflow::superseded;
 use cgt_shared::caseflow::{ActionKind, ConflictOutcome};
-use cgt_shared::doc::workflow::WorkflowEvent;
 use cgt_shared::{CategoryTable, Kind, Timestamp, UserId};
 use serde::Serialize;
 use std::collections::HashMap;

@@ -24,10 +24,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use cgt_shared::UserId;
+use cgt_shared::caseflow::event::CaseStatus;
 use cgt_shared::caseflow::{
     Action, ActionKind, Actor, CaseState, ConflictOutcome, Source, allowed_actions,
 };
-use cgt_shared::doc::workflow::CaseStatus;
 use cgt_shared::{DocId, Kind, Position, Role, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -388,7 +388,7 @@ pub struct ActionBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub satisfaction: Option<cgt_shared::doc::workflow::Satisfaction>,
+    pub satisfaction: Option<cgt_shared::caseflow::event::Satisfaction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bonus_tenths: Option<i64>,
 }

@@ -11,19 +11,16 @@ use crate::state::AppState;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, extract::State};
-use cgt_shared::caseflow::civil::{days_from_civil, parse_date};
+use cgt_shared::Role;
+use cgt_shared::china_time::{midnight, parse_date, parse_month};
 use cgt_shared::evaluation::{AreaFigures, DepartmentScore, InspectorFigures};
 use cgt_shared::evaluation::{
     Period, areas_csv, departments_csv, evaluate_areas, evaluate_departments, evaluate_inspectors,
     inspectors_csv,
 };
-use cgt_shared::{Role, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
-
-/// Dates are China Standard Time.
-const CST_OFFSET_MS: i64 = 8 * 3_600_000;
 
 /// A period: `month`, or `from` and `to` together (1…366 days, China time).
 #[derive(Clone, Debug, Deserialize, IntoParams)]
@@ -81,27 +78,12 @@ pub struct AreasAnswer {
 const EVALUATION_READERS: &str =
     "需要领导、值班长、派遣员、巡查主管或管理员角色 (evaluation readers only)";
 
-fn midnight(day: i64) -> Timestamp {
-    Timestamp(day * Timestamp::MS_PER_DAY - CST_OFFSET_MS)
-}
-
 /// The period a query names.
 pub fn period(q: &PeriodQuery) -> Result<Period, ApiError> {
     let bad =
         |what: &str| ApiError::bad_request(format!("{what} 日期格式无效 (YYYY-MM-DD / YYYY-MM)"));
     let (from, to) = match (&q.month, &q.from, &q.to) {
-        (Some(month), None, None) => {
-            let (y, m) = month.split_once('-').ok_or_else(|| bad("month"))?;
-            let (y, m): (i64, u32) = (
-                y.parse().map_err(|_| bad("month"))?,
-                m.parse().map_err(|_| bad("month"))?,
-            );
-            if !(1..=12).contains(&m) {
-                return Err(bad("month"));
-            }
-            let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-            (days_from_civil(y, m, 1), days_from_civil(ny, nm, 1))
-        }
+        (Some(month), None, None) => parse_month(month).ok_or_else(|| bad("month"))?,
         (None, Some(from), Some(to)) => (
             parse_date(from).ok_or_else(|| bad("from"))?,
             parse_date(to).ok_or_else(|| bad("to"))?,

@@ -18,7 +18,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use cgt_shared::caseflow::Source;
-use cgt_shared::doc::workflow::CaseStatus;
+use cgt_shared::caseflow::event::CaseStatus;
 use cgt_shared::{ComponentId, Kind, Position};
 use cgt_shared::{DocId, UserId};
 use serde::{Deserialize, Serialize};

@@ -23,9 +23,9 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use cgt_shared::caseflow::civil::{civil_from_days, parse_date};
+use cgt_shared::caseflow::event::Satisfaction;
 use cgt_shared::caseflow::{Action, Actor, Source};
-use cgt_shared::doc::workflow::Satisfaction;
+use cgt_shared::china_time::{midnight, parse_date, rfc3339};
 use cgt_shared::{CategoryTable, DocId, Kind, Position, Role, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -33,7 +33,6 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-const CST_MS: i64 = 8 * 3_600_000;
 /// What every new public request is told.
 const SERVICE_NOTICE: &str = "已受理登记,将安排监督员现场核实";
 const MAX_REQUESTS: u32 = 1_000;
@@ -190,20 +189,12 @@ fn parse_service(code: &str) -> Option<(Kind, u8, u8)> {
 
 /// RFC 3339 in China Standard Time.
 fn datetime(t: Timestamp) -> String {
-    let local = t.millis() + CST_MS;
-    let (y, m, d) = civil_from_days(local.div_euclid(86_400_000));
-    let secs = local.rem_euclid(86_400_000) / 1000;
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+08:00",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    rfc3339(t).unwrap_or_default()
 }
 
-/// The date part of an RFC 3339 `start_date` / `end_date` as local midnight.
-fn date_filter(text: &str) -> Option<Timestamp> {
-    parse_date(text.get(..10)?).map(|day| Timestamp(day * 86_400_000 - CST_MS))
+/// The China day number of the date part of an RFC 3339 `start_date` / `end_date`.
+fn date_filter(text: &str) -> Option<i64> {
+    parse_date(text.get(..10)?)
 }
 
 fn service_json(table: &CategoryTable, kind: Kind, class: u8, subclass: u8) -> Option<Service> {
@@ -482,10 +473,10 @@ pub async fn list(
         Ok(rows
             .iter()
             .filter(|r| ids.as_ref().is_none_or(|ids| ids.contains(&r.id)))
-            .filter(|r| start.flatten().is_none_or(|s| r.reported_at >= s))
+            .filter(|r| start.flatten().is_none_or(|s| r.reported_at >= midnight(s)))
             .filter(|r| {
                 end.flatten()
-                    .is_none_or(|e| r.reported_at < Timestamp(e.millis() + 86_400_000))
+                    .is_none_or(|e| r.reported_at < midnight(e + 1))
             })
             .filter(|r| {
                 let code = Kind::parse(&r.kind).map(|k| service_code(k, r.class, r.subclass));

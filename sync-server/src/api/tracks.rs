@@ -22,6 +22,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
+use cgt_shared::china_time;
 use cgt_shared::track::analysis::TrackSummary;
 use cgt_shared::track::analysis::{AnalysisParams, summarize};
 use cgt_shared::track::coverage::coverage;
@@ -271,9 +272,9 @@ async fn day_points(
     date: &str,
 ) -> Result<(Person, i64, Vec<cgt_shared::track::TrackPoint>), ApiError> {
     let person = watched(state, session, name).await?;
-    let day = day::parse_date(date)
+    let day = china_time::parse_date(date)
         .ok_or_else(|| ApiError::bad_request("日期格式应为 YYYY-MM-DD (bad date)"))?;
-    let (from, to) = day::bounds(day);
+    let (from, to) = china_time::day_bounds(day);
     let storage = state.storage().clone();
     let id = person.id;
     let points = blocking(move || Ok(storage.read(|c| tracks::points(c, id, from, to))?)).await?;
@@ -294,7 +295,7 @@ async fn day_summary(
     PathParam((person, date)): PathParam<(String, String)>,
 ) -> Result<Json<DaySummary>, ApiError> {
     let (person, day, points) = day_points(&state, &session, person, &date).await?;
-    let (from, to) = day::bounds(day);
+    let (from, to) = china_time::day_bounds(day);
     let id = person.id;
     let (shifts, grids, reports) = blocking(move || {
         Ok(state.storage().read(|c| {

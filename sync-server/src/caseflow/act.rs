@@ -8,9 +8,10 @@ use crate::storage::{
 };
 use automerge::AutoCommit;
 use automerge::transaction::CommitOptions;
+use cgt_shared::caseflow::event::{EventKind, WorkflowEvent};
 use cgt_shared::caseflow::{Action, Actor, CaseFacts, CaseState, WorkflowError, decide};
 use cgt_shared::doc::report_part::read_report;
-use cgt_shared::doc::workflow::{EventKind, WorkflowEvent, append_event, read_events};
+use cgt_shared::doc::workflow::{append_event, read_events};
 use cgt_shared::wire::to_wire;
 use cgt_shared::{DocId, Timestamp};
 use thiserror::Error;

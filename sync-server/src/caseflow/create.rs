@@ -10,9 +10,10 @@ use crate::storage::{
 };
 use automerge::transaction::CommitOptions;
 use cgt_shared::caseflow::Source;
+use cgt_shared::caseflow::event::{EventData, EventKind, WorkflowEvent};
 use cgt_shared::doc::authz::Owner;
 use cgt_shared::doc::new_report_doc;
-use cgt_shared::doc::workflow::{EventData, EventKind, WorkflowEvent, append_event};
+use cgt_shared::doc::workflow::append_event;
 use cgt_shared::report::PhotoRef;
 use cgt_shared::wire::to_wire;
 use cgt_shared::{

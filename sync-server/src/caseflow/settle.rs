@@ -5,10 +5,11 @@
 use super::act::{ActError, LoadedCase, checked_note, load_case, record};
 use super::summary::CaseRow;
 use crate::state::AppState;
+use cgt_shared::caseflow::command::DeviceCommand;
 use cgt_shared::caseflow::conflict::{DeviceSide, OpenConflict, open_conflict, settle};
+use cgt_shared::caseflow::event::WorkflowEvent;
 use cgt_shared::caseflow::{Action, Actor, CaseState, ConflictOutcome, decide};
-use cgt_shared::doc::commands::{DeviceCommand, read_commands};
-use cgt_shared::doc::workflow::WorkflowEvent;
+use cgt_shared::doc::commands::read_commands;
 use cgt_shared::{DeviceId, DocId, Timestamp};
 
 /// A case's open conflict with the device command it names.

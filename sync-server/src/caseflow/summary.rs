@@ -2,11 +2,11 @@
 //! calendar and time limits. Pure; the storage layer writes it beside the document.
 
 use cgt_shared::caseflow::calendar::WorkCalendar;
+use cgt_shared::caseflow::event::{CaseStatus, WorkflowEvent};
 use cgt_shared::caseflow::limits::{
     Step, TimeLimits, Urgency, current_step, handle_limit_ms, progress,
 };
 use cgt_shared::caseflow::{CaseState, Source};
-use cgt_shared::doc::workflow::{CaseStatus, WorkflowEvent};
 use cgt_shared::evaluation::CaseRecord;
 use cgt_shared::{DocId, Report, Timestamp};
 

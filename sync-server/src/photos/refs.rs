@@ -177,7 +177,8 @@ mod tests {
 
     #[test]
     fn a_device_command_references_its_photos() {
-        use cgt_shared::doc::commands::{CommandKind, DeviceCommand, append_command};
+        use cgt_shared::caseflow::command::{CommandKind, DeviceCommand};
+        use cgt_shared::doc::commands::append_command;
         use cgt_shared::doc::report_part::write_report;
         use cgt_shared::report::{PhotoRef, Report};
         use cgt_shared::{DeviceId, GridCode, Kind, Position, Timestamp};

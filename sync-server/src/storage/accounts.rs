@@ -207,16 +207,6 @@ impl Storage {
     }
 }
 
-pub(super) fn touch_device(
-    c: &Connection,
-    id: DeviceId,
-    now: Timestamp,
-) -> Result<(), StorageError> {
-    c.prepare_cached("UPDATE devices SET last_sync_at = ?2 WHERE id = ?1")?
-        .execute((id.as_bytes(), now.millis()))?;
-    Ok(())
-}
-
 pub(super) fn insert_user(c: &Connection, user: &NewUser) -> Result<(), StorageError> {
     let result = c.execute(
         "INSERT INTO users (id, username, display_name, password_hash, roles, department_id, created_at)

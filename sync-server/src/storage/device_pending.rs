@@ -70,7 +70,7 @@ impl Storage {
         pending: Option<PendingCounts>,
     ) -> Result<(), StorageError> {
         self.write(move |c| {
-            super::accounts::touch_device(c, id, now)?;
+            touch_device(c, id, now)?;
             match pending {
                 Some(counts) => record_pending(c, id, &counts, now),
                 None => Ok(()),
@@ -109,6 +109,17 @@ fn record_pending(
         now.millis(),
         since,
     ))?;
+    Ok(())
+}
+
+/// Records when a device last synced.
+pub(super) fn touch_device(
+    c: &Connection,
+    id: DeviceId,
+    now: Timestamp,
+) -> Result<(), StorageError> {
+    c.prepare_cached("UPDATE devices SET last_sync_at = ?2 WHERE id = ?1")?
+        .execute((id.as_bytes(), now.millis()))?;
     Ok(())
 }
 

@@ -146,7 +146,7 @@ impl Storage {
                     }
                 }
             }
-            super::accounts::touch_device(c, device, now)
+            super::device_pending::touch_device(c, device, now)
         })
     }
 

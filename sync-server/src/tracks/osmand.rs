@@ -7,10 +7,8 @@
 //! ([`json_params`]). Other parameters (Traccar's `hdop`, `valid`, `cell` …) are ignored.
 
 use super::segment::plausible_time;
-use cgt_shared::Timestamp;
 use cgt_shared::track::{MAX_SPEED_MPS, TrackPoint};
-use jiff::civil::DateTime;
-use jiff::tz::{Offset, TimeZone};
+use cgt_shared::{Timestamp, china_time};
 use serde_json::Value;
 use std::collections::HashMap;
 use thiserror::Error;
@@ -20,8 +18,6 @@ const MPS_PER_KNOT: f64 = 0.514_444;
 const DEFAULT_ACCURACY_M: f64 = 10.0;
 /// Timestamps above this are milliseconds rather than seconds (year 2286 in seconds).
 const MILLIS_FROM: i64 = 10_000_000_000;
-/// A timestamp without an offset is the centre's local time, China Standard Time.
-const LOCAL_OFFSET_HOURS: i8 = 8;
 
 /// One report: who sent it and the position.
 #[derive(Clone, Debug, PartialEq)]
@@ -219,10 +215,8 @@ fn parse_time(text: &str) -> Option<Timestamp> {
     if let Ok(instant) = text.parse::<jiff::Timestamp>() {
         return Some(Timestamp(instant.as_millisecond()));
     }
-    let local = text.parse::<DateTime>().ok()?;
-    let china = TimeZone::fixed(Offset::constant(LOCAL_OFFSET_HOURS));
-    let instant = china.to_timestamp(local).ok()?;
-    Some(Timestamp(instant.as_millisecond()))
+    // A timestamp without an offset is the centre's local time.
+    china_time::parse_local(text)
 }
 
 #[cfg(test)]

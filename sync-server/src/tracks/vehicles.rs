@@ -4,10 +4,10 @@
 //! position changes the alarms exactly as if it had arrived in time. An alarm running across
 //! midnight is reported as two.
 
-use super::day;
 use super::osmand::Report;
 use crate::storage::StorageError;
 use cgt_shared::Timestamp;
+use cgt_shared::china_time;
 use cgt_shared::track::TrackPoint;
 use cgt_shared::vehicle::{Alarm, AlarmKind, Corridor, Site, VehicleRules, evaluate};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -184,8 +184,8 @@ pub fn ingest(c: &Connection, report: &Report, now: Timestamp) -> Result<bool, S
         report.altitude_m,
         report.battery_pct,
     ])?;
-    let day = day::day_of(p.at);
-    let (start, end) = day::bounds(day);
+    let day = china_time::day_of(p.at);
+    let (start, end) = china_time::day_bounds(day);
     let alarms = evaluate(&rules, positions(c, &report.id, start, end)?);
     c.prepare_cached("DELETE FROM vehicle_alarms WHERE vehicle_id = ?1 AND day = ?2")?
         .execute(params![report.id, day])?;

@@ -16,6 +16,8 @@ mod outgoing;
 mod record;
 mod retry;
 
+pub use retry::Backoff;
+
 use crate::client::Client;
 use crate::error::ClientError;
 use crate::http::Http;

@@ -1,4 +1,5 @@
-//! Retrying a sync with exponential backoff, only when waiting can help (network, 5xx).
+//! Retrying a sync with exponential backoff, only when waiting can help (network, 5xx), and the
+//! one backoff policy of the app: the automatic sync of the shell waits by it too.
 
 use crate::client::Client;
 use crate::error::ClientError;
@@ -17,7 +18,7 @@ impl Client {
         loop {
             match self.sync().await {
                 Err(e) if e.is_transient() && retry + 1 < attempts => {
-                    tokio::time::sleep(backoff(first_delay, retry)).await;
+                    tokio::time::sleep(Backoff::doubling(first_delay).delay(retry)).await;
                     retry += 1;
                 }
                 result => return result,
@@ -26,9 +27,28 @@ impl Client {
     }
 }
 
-/// The wait before retry number `retry` (0-based).
-fn backoff(first: Duration, retry: u32) -> Duration {
-    first.saturating_mul(2u32.saturating_pow(retry))
+/// Waiting before retries: `first`, doubled for each retry after it, never above `cap`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Backoff {
+    pub first: Duration,
+    pub cap: Duration,
+}
+
+impl Backoff {
+    /// Doubling without a cap.
+    pub const fn doubling(first: Duration) -> Backoff {
+        Backoff {
+            first,
+            cap: Duration::MAX,
+        }
+    }
+
+    /// The wait before retry number `retry` (0-based).
+    pub fn delay(&self, retry: u32) -> Duration {
+        self.first
+            .saturating_mul(2u32.saturating_pow(retry))
+            .min(self.cap)
+    }
 }
 
 #[cfg(test)]
@@ -37,12 +57,20 @@ mod tests {
 
     #[test]
     fn delays_double() {
-        let ms = |retry| backoff(Duration::from_millis(100), retry).as_millis();
+        let doubling = Backoff::doubling(Duration::from_millis(100));
+        let ms = |retry| doubling.delay(retry).as_millis();
         assert_eq!([ms(0), ms(1), ms(2), ms(5)], [100, 200, 400, 3200]);
         assert_eq!(
-            backoff(Duration::MAX, 3),
+            Backoff::doubling(Duration::MAX).delay(3),
             Duration::MAX,
             "saturates, never panics"
         );
+        let capped = Backoff {
+            first: Duration::from_secs(5),
+            cap: Duration::from_secs(300),
+        };
+        let secs: Vec<u64> = (0..8).map(|r| capped.delay(r).as_secs()).collect();
+        assert_eq!(secs, [5, 10, 20, 40, 80, 160, 300, 300]);
+        assert_eq!(capped.delay(u32::MAX), Duration::from_secs(300));
     }
 }

@@ -5,25 +5,21 @@ use super::model::PatrolSummary;
 use super::store;
 use crate::client::Client;
 use crate::error::ClientError;
-use cgt_shared::Timestamp;
+use cgt_shared::china_time;
 use cgt_shared::track::analysis::distance_m;
 
 /// While on shift, recording counts as healthy if a point was kept this recently (a standing
 /// inspector still gets a heartbeat point every 30 s).
 const HEALTHY_WITHIN_MS: i64 = 90_000;
-/// China Standard Time, the day boundary of "today".
-const UTC_OFFSET_MS: i64 = 8 * 3_600_000;
 
 impl Client {
     /// The open shift, or else the last one started today; `None` before the first 上班.
     pub fn today_patrol(&self) -> Result<Option<PatrolSummary>, ClientError> {
         let now = self.inner.clock.now();
-        let local_midnight = (now.millis() + UTC_OFFSET_MS).div_euclid(Timestamp::MS_PER_DAY)
-            * Timestamp::MS_PER_DAY
-            - UTC_OFFSET_MS;
+        let local_midnight = china_time::midnight(china_time::day_of(now));
         let analysis = self.track_settings().analysis;
         let found = self.inner.store.read(|c| {
-            let Some(shift) = store::latest_shift_since(c, Timestamp(local_midnight))? else {
+            let Some(shift) = store::latest_shift_since(c, local_midnight)? else {
                 return Ok(None);
             };
             let points = store::points(c, shift.id, None)?;

@@ -9,8 +9,9 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use cgt_shared::caseflow::command::{Issuer, answer_command};
 use cgt_shared::caseflow::{Actor, CaseFacts};
-use cgt_shared::doc::commands::{Issuer, answer_command, pending_commands};
+use cgt_shared::doc::commands::pending_commands;
 use cgt_shared::doc::report_part::read_report;
 use cgt_shared::doc::workflow::{append_event, read_events};
 use cgt_shared::wire::{

@@ -7,12 +7,14 @@
 
 use automerge::transaction::CommitOptions;
 use automerge::{ActorId, AutoCommit};
+use cgt_shared::caseflow::command::{Issuer, answer_command};
+use cgt_shared::caseflow::event::WorkflowEvent;
 use cgt_shared::caseflow::{Actor, CaseFacts};
 use cgt_shared::doc::DocError;
 use cgt_shared::doc::authz::{Owner, Writer, authorize};
-use cgt_shared::doc::commands::{Issuer, answer_command, pending_commands};
+use cgt_shared::doc::commands::pending_commands;
 use cgt_shared::doc::report_part::read_report;
-use cgt_shared::doc::workflow::{WorkflowEvent, append_event, read_events};
+use cgt_shared::doc::workflow::{append_event, read_events};
 use cgt_shared::wire::{DocPush, Head, from_wire, to_wire};
 use cgt_shared::{CategoryTable, Report, Role, Timestamp};
 use std::panic::{AssertUnwindSafe, catch_unwind};

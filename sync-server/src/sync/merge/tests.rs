@@ -4,8 +4,9 @@
 use super::*;
 use automerge::transaction::Transactable;
 use automerge::{ObjType, ROOT, ReadDoc};
-use cgt_shared::doc::commands::{CommandKind, DeviceCommand, append_command};
-use cgt_shared::doc::workflow::{EventKind, WorkflowEvent};
+use cgt_shared::caseflow::command::{CommandKind, DeviceCommand};
+use cgt_shared::caseflow::event::{EventKind, WorkflowEvent};
+use cgt_shared::doc::commands::append_command;
 use cgt_shared::doc::{device_actor, new_report_doc, report_part::write_report};
 use cgt_shared::geo::Position;
 use cgt_shared::report::PhotoRef;
