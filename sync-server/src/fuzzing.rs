@@ -123,7 +123,8 @@ pub fn osmand_query(bytes: &[u8]) -> Option<osmand::Report> {
 pub fn open311_request(form: &[u8]) -> Option<String> {
     let request = open311_request_form(form)?;
     let answer = serde_json::json!([{ "description": request.description }]);
-    Some(open311_xml::to_xml("service_requests", "request", &answer))
+    let document = open311_xml::to_xml("service_requests", "request", &answer).ok()?;
+    String::from_utf8(document).ok()
 }
 
 /// The `cgt-pending` header a device sends with its sync.

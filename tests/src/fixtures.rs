@@ -88,16 +88,11 @@ pub const WALK_START: (f64, f64) = (31.325, 120.6155);
 /// `seconds` seconds from `start_ms`.
 pub fn walk_gpx(start_ms: i64, seconds: u32) -> String {
     let (lat, lon0) = WALK_START;
-    let mut text = String::from(
-        "<?xml version=\"1.0\"?><gpx version=\"1.1\" xmlns=\"http://www.topografix.com/GPX/1/1\"><trk><trkseg>",
-    );
-    for s in 0..seconds {
-        let lon = lon0 + f64::from(s) * 1.2 / (111_195.0 * lat.to_radians().cos());
-        let at = cgt_shared::gpx::format_utc(Timestamp(start_ms + i64::from(s) * 1000));
-        text.push_str(&format!(
-            "<trkpt lat=\"{lat}\" lon=\"{lon:.7}\"><time>{at}</time></trkpt>"
-        ));
-    }
-    text.push_str("</trkseg></trk></gpx>");
-    text
+    let walk: Vec<(Timestamp, f64, f64)> = (0..seconds)
+        .map(|s| {
+            let lon = lon0 + f64::from(s) * 1.2 / (111_195.0 * lat.to_radians().cos());
+            (Timestamp(start_ms + i64::from(s) * 1000), lat, lon)
+        })
+        .collect();
+    cgt_shared::gpx::write_gpx("步行", &[walk]).expect("a walk in range writes")
 }

@@ -6,7 +6,6 @@
 mod common;
 
 use cgt_shared::Timestamp;
-use cgt_shared::gpx::format_utc;
 use cgt_tests::server_process::ServerProcess;
 use common::*;
 use serde_json::{Value, json};
@@ -52,7 +51,7 @@ async fn every_traccar_form_is_read_and_its_extras_kept() -> anyhow::Result<()> 
 
     let traccar_json = json!({
         "location": {
-            "timestamp": format_utc(Timestamp((t0 + 60) * 1000)),
+            "timestamp": jiff::Timestamp::from_second(t0 + 60)?.to_string(),
             "coords": { "latitude": 31.301, "longitude": 120.601, "speed": 5.0,
                         "heading": 90.0, "altitude": 20.0, "accuracy": 6.0 },
             "battery": { "level": 0.42, "is_charging": false },

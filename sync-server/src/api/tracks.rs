@@ -343,7 +343,8 @@ async fn day_gpx(
 ) -> Result<Response, ApiError> {
     let (person, _, points) = day_points(&state, &session, person, &date).await?;
     let name = format!("{} {date}", person.display_name);
-    let body = export::gpx(&name, &points, AnalysisParams::default().gap_ms);
+    let body = export::gpx(&name, &points, AnalysisParams::default().gap_ms)
+        .map_err(ApiError::internal)?;
     Ok(file(
         body,
         "application/gpx+xml",

@@ -1,12 +1,11 @@
 //! A day's track as files: GPX 1.1 (one `<trkseg>` per stretch between gaps) and GeoJSON (a
 //! MultiLineString with the times of its points, and the stops as points).
 
-use cgt_shared::gpx::format_utc;
+use cgt_shared::Timestamp;
+use cgt_shared::gpx::{GpxError, write_gpx};
 use cgt_shared::track::TrackPoint;
 use cgt_shared::track::analysis::Stop;
-use cgt_shared::xml::escape;
 use serde_json::{Value, json};
-use std::fmt::Write;
 
 /// Stretches of `points` split where the silence is longer than `gap_ms`.
 fn stretches(points: &[TrackPoint], gap_ms: i64) -> Vec<&[TrackPoint]> {
@@ -15,27 +14,13 @@ fn stretches(points: &[TrackPoint], gap_ms: i64) -> Vec<&[TrackPoint]> {
         .collect()
 }
 
-pub fn gpx(name: &str, points: &[TrackPoint], gap_ms: i64) -> String {
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <gpx version=\"1.1\" creator=\"城管通\" xmlns=\"http://www.topografix.com/GPX/1/1\">\n",
-    );
-    let _ = writeln!(out, "  <trk><name>{}</name>", escape(name));
-    for stretch in stretches(points, gap_ms) {
-        out.push_str("    <trkseg>\n");
-        for p in stretch {
-            let _ = writeln!(
-                out,
-                "      <trkpt lat=\"{:.7}\" lon=\"{:.7}\"><time>{}</time></trkpt>",
-                p.lat,
-                p.lon,
-                format_utc(p.at)
-            );
-        }
-        out.push_str("    </trkseg>\n");
-    }
-    out.push_str("  </trk>\n</gpx>\n");
-    out
+/// The day as GPX 1.1: one `<trkseg>` per stretch between gaps.
+pub fn gpx(name: &str, points: &[TrackPoint], gap_ms: i64) -> Result<String, GpxError> {
+    let stretches: Vec<Vec<(Timestamp, f64, f64)>> = stretches(points, gap_ms)
+        .into_iter()
+        .map(|s| s.iter().map(|p| (p.at, p.lat, p.lon)).collect())
+        .collect();
+    write_gpx(name, &stretches)
 }
 
 /// The day as GeoJSON (RFC 7946): the stretches of two points or more as one MultiLineString
@@ -90,7 +75,6 @@ pub fn geojson(name: &str, points: &[TrackPoint], stops: &[Stop], gap_ms: i64) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cgt_shared::Timestamp;
     use cgt_shared::gpx::parse_gpx;
 
     fn point(seconds: i64, lat: f64) -> TrackPoint {
@@ -107,7 +91,7 @@ mod tests {
     #[test]
     fn a_gpx_export_reads_back_with_one_segment_per_stretch() {
         let points = [point(0, 31.3), point(5, 31.30001), point(900, 31.301)];
-        let text = gpx("张三 <2026-11-24>", &points, 120_000);
+        let text = gpx("张三 <2026-11-24>", &points, 120_000).unwrap();
         assert_eq!(text.matches("<trkseg>").count(), 2);
         assert!(text.contains("张三 &lt;2026-11-24&gt;"));
         let read = parse_gpx(&text).unwrap();
