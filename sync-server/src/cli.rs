@@ -1,7 +1,7 @@
 //! The command line: `serve`, `seed-demo` and `add-user`, with layered configuration.
 
 use crate::auth::user_rules::parse_role;
-use crate::settings::{DEFAULT_DATA_DIR, DEFAULT_LISTEN, ENV_VARS, Layer, Settings};
+use crate::settings::{DEFAULT_DATA_DIR, DEFAULT_LISTEN, Flags, Settings, env_var, keys};
 use crate::storage::Storage;
 use crate::{demo, launch};
 use anyhow::Context;
@@ -97,7 +97,8 @@ fn config_help() -> String {
          2. the TOML file given with --config (same keys; relative paths are relative to the file)\n  \
          3. environment variables:\n"
     );
-    for (var, key) in ENV_VARS {
+    for key in keys() {
+        let var = env_var(&key);
         help.push_str(&format!("       {var:<22} overrides {key}\n"));
     }
     help.push_str(
@@ -125,8 +126,8 @@ pub fn run() -> anyhow::Result<()> {
     }
 }
 
-fn settings(location: Location, flags: Layer) -> anyhow::Result<Settings> {
-    let flags = Layer {
+fn settings(location: Location, flags: Flags) -> anyhow::Result<Settings> {
+    let flags = Flags {
         data_dir: location.data_dir,
         ..flags
     };
@@ -136,10 +137,10 @@ fn settings(location: Location, flags: Layer) -> anyhow::Result<Settings> {
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let settings = settings(
         args.location,
-        Layer {
+        Flags {
             listen: args.listen,
             demo: args.demo.then_some(true),
-            ..Layer::default()
+            ..Flags::default()
         },
     )?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -197,7 +198,7 @@ async fn shutdown_signal() {
 }
 
 fn seed_demo(location: Location) -> anyhow::Result<()> {
-    let settings = settings(location, Layer::default())?;
+    let settings = settings(location, Flags::default())?;
     let storage = Storage::open(&settings.data_dir)?;
     match demo::seed(&storage)? {
         Some(s) => println!(
@@ -218,7 +219,7 @@ fn seed_demo(location: Location) -> anyhow::Result<()> {
 }
 
 fn add_user(args: AddUserArgs) -> anyhow::Result<()> {
-    let settings = settings(args.location, Layer::default())?;
+    let settings = settings(args.location, Flags::default())?;
     let id = crate::create_user(
         &settings,
         &args.username,

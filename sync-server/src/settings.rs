@@ -1,7 +1,12 @@
 //! Server settings and where they come from: defaults, then a TOML file, then `CGT_*`
-//! environment variables, then command-line flags (each layer overrides the one before).
+//! environment variables, then command-line flags (each layer overrides the one before),
+//! combined by figment. Each setting is named once, as a field of [`Settings`]; its file key is
+//! the field's name and its variable `CGT_` with the name in capitals.
 
-use serde::Deserialize;
+use figment::Figment;
+use figment::providers::Serialized;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -18,7 +23,8 @@ const MAX_PHOTO_BYTES: u64 = 1 << 30;
 /// The console as `npm run build` leaves it in this source tree.
 pub const DEFAULT_CONSOLE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/console/dist");
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Address to listen on.
     pub listen: SocketAddr,
@@ -75,7 +81,7 @@ impl Settings {
     }
 
     /// Reads the config file (if any) and the process environment, then applies `flags`.
-    pub fn load(config_file: Option<&Path>, flags: Layer) -> Result<Settings, ConfigError> {
+    pub fn load(config_file: Option<&Path>, flags: Flags) -> Result<Settings, ConfigError> {
         let file = match config_file {
             None => None,
             Some(path) => {
@@ -92,23 +98,51 @@ impl Settings {
             flags,
         )
     }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if !(MIN_BODY_BYTES..=MAX_BODY_BYTES).contains(&self.max_body_bytes) {
+            return Err(invalid(
+                "max_body_bytes",
+                format!(
+                    "{} 不在 {MIN_BODY_BYTES}…{MAX_BODY_BYTES} 之间",
+                    self.max_body_bytes
+                ),
+            ));
+        }
+        if !(1..=MAX_TOKEN_TTL_DAYS).contains(&self.token_ttl_days) {
+            return Err(invalid(
+                "token_ttl_days",
+                format!("{} 不在 1…{MAX_TOKEN_TTL_DAYS} 之间", self.token_ttl_days),
+            ));
+        }
+        if let Some(url) = &self.map_tile_url {
+            let templated = ["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p));
+            if !(url.starts_with("http://") || url.starts_with("https://")) || !templated {
+                return Err(invalid(
+                    "map_tile_url",
+                    format!("{url} 不是含 {{z}}/{{x}}/{{y}} 的 http(s) 地址"),
+                ));
+            }
+        }
+        if !(1..=MAX_PHOTO_BYTES).contains(&self.max_photo_bytes) {
+            return Err(invalid(
+                "max_photo_bytes",
+                format!("{} 不在 1…{MAX_PHOTO_BYTES} 之间", self.max_photo_bytes),
+            ));
+        }
+        Ok(())
+    }
 }
 
-/// One layer of settings: every key optional. The config file has exactly these keys.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Layer {
+/// The settings the command line can give.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Flags {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub listen: Option<SocketAddr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub demo: Option<bool>,
-    pub max_body_bytes: Option<usize>,
-    pub token_ttl_days: Option<u32>,
-    pub categories_file: Option<PathBuf>,
-    pub calendar_file: Option<PathBuf>,
-    pub time_limits_file: Option<PathBuf>,
-    pub max_photo_bytes: Option<u64>,
-    pub console_dir: Option<PathBuf>,
-    pub map_tile_url: Option<String>,
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -117,170 +151,90 @@ pub enum ConfigError {
     Read { path: PathBuf, reason: String },
     #[error("配置文件 {path} 格式错误 ({reason})")]
     Parse { path: PathBuf, reason: String },
-    #[error("环境变量 {var}={value:?} 无效 (expected {expected})")]
-    Env {
-        var: &'static str,
-        value: String,
-        expected: &'static str,
+    #[error("配置项 {key} (环境变量 {var}) 无效: {reason}")]
+    Invalid {
+        key: String,
+        var: String,
+        reason: String,
     },
-    #[error("配置项 {key} 无效: {reason}")]
-    Invalid { key: &'static str, reason: String },
 }
 
-/// The environment variables read, with what each overrides.
-pub const ENV_VARS: [(&str, &str); 11] = [
-    ("CGT_LISTEN", "listen"),
-    ("CGT_DATA_DIR", "data_dir"),
-    ("CGT_DEMO", "demo"),
-    ("CGT_MAX_BODY_BYTES", "max_body_bytes"),
-    ("CGT_TOKEN_TTL_DAYS", "token_ttl_days"),
-    ("CGT_CATEGORIES_FILE", "categories_file"),
-    ("CGT_CALENDAR_FILE", "calendar_file"),
-    ("CGT_TIME_LIMITS_FILE", "time_limits_file"),
-    ("CGT_MAX_PHOTO_BYTES", "max_photo_bytes"),
-    ("CGT_CONSOLE_DIR", "console_dir"),
-    ("CGT_MAP_TILE_URL", "map_tile_url"),
+/// Keys whose relative paths in the config file are taken from the file's folder.
+const FILE_RELATIVE: [&str; 5] = [
+    "data_dir",
+    "categories_file",
+    "calendar_file",
+    "time_limits_file",
+    "console_dir",
 ];
 
-/// Combines the layers. `file` is the config file's path and text; relative paths in it are
-/// taken from the file's folder.
+/// Every setting's key: the fields of [`Settings`], named there only.
+pub fn keys() -> Vec<String> {
+    match serde_json::to_value(Settings::default()) {
+        Ok(serde_json::Value::Object(fields)) => fields.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The environment variable of a setting: `CGT_` and the key in capitals.
+pub fn env_var(key: &str) -> String {
+    format!("CGT_{}", key.to_ascii_uppercase())
+}
+
+/// Combines the layers (figment): defaults, the config file, `CGT_*` variables (an empty one
+/// counts as unset), then `flags`. `file` is the config file's path and text; relative paths in
+/// it are taken from the file's folder. Strings convert to numbers and booleans where the
+/// setting needs one (`true/false`, `1/0`, `yes/no`, `on/off`).
 pub fn resolve(
     file: Option<(&Path, &str)>,
     env: impl Fn(&str) -> Option<String>,
-    flags: Layer,
+    flags: Flags,
 ) -> Result<Settings, ConfigError> {
-    let mut settings = Settings::default();
+    let mut layers = Figment::from(Serialized::defaults(Settings::default()));
+    let known = keys();
     if let Some((path, text)) = file {
-        let mut layer: Layer = toml::from_str(text).map_err(|e| ConfigError::Parse {
+        let parse_error = |reason: String| ConfigError::Parse {
             path: path.to_path_buf(),
-            reason: e.to_string(),
-        })?;
+            reason,
+        };
+        let mut table: toml::Table =
+            toml::from_str(text).map_err(|e| parse_error(e.to_string()))?;
+        if let Some(unknown) = table.keys().find(|k| !known.contains(k)) {
+            return Err(parse_error(format!("未知配置项 {unknown} (unknown key)")));
+        }
         let base = path.parent().unwrap_or(Path::new(""));
-        layer.data_dir = layer.data_dir.map(|p| base.join(p));
-        layer.categories_file = layer.categories_file.map(|p| base.join(p));
-        layer.calendar_file = layer.calendar_file.map(|p| base.join(p));
-        layer.time_limits_file = layer.time_limits_file.map(|p| base.join(p));
-        layer.console_dir = layer.console_dir.map(|p| base.join(p));
-        settings.apply(layer);
+        for key in FILE_RELATIVE {
+            if let Some(toml::Value::String(value)) = table.get_mut(key) {
+                *value = base.join(&*value).to_string_lossy().into_owned();
+            }
+        }
+        layers = layers.merge(Serialized::globals(table));
     }
-    settings.apply(env_layer(env)?);
-    settings.apply(flags);
+    let from_env: BTreeMap<String, String> = known
+        .into_iter()
+        .filter_map(|key| {
+            let value = env(&env_var(&key)).filter(|v| !v.trim().is_empty())?;
+            Some((key, value.trim().to_string()))
+        })
+        .collect();
+    let settings: Settings = layers
+        .merge(Serialized::globals(from_env))
+        .merge(Serialized::globals(flags))
+        .extract_lossy()
+        .map_err(|e| {
+            let key = e.path.first().cloned().unwrap_or_default();
+            invalid(&key, e.kind.to_string())
+        })?;
     settings.validate()?;
     Ok(settings)
 }
 
-impl Settings {
-    fn apply(&mut self, layer: Layer) {
-        let Layer {
-            listen,
-            data_dir,
-            demo,
-            max_body_bytes,
-            token_ttl_days,
-            categories_file,
-            calendar_file,
-            time_limits_file,
-            max_photo_bytes,
-            console_dir,
-            map_tile_url,
-        } = layer;
-        self.listen = listen.unwrap_or(self.listen);
-        self.data_dir = data_dir.unwrap_or_else(|| self.data_dir.clone());
-        self.demo = demo.unwrap_or(self.demo);
-        self.max_body_bytes = max_body_bytes.unwrap_or(self.max_body_bytes);
-        self.token_ttl_days = token_ttl_days.unwrap_or(self.token_ttl_days);
-        self.max_photo_bytes = max_photo_bytes.unwrap_or(self.max_photo_bytes);
-        self.console_dir = console_dir.unwrap_or_else(|| self.console_dir.clone());
-        if map_tile_url.is_some() {
-            self.map_tile_url = map_tile_url.filter(|url| !url.is_empty());
-        }
-        if categories_file.is_some() {
-            self.categories_file = categories_file;
-        }
-        if calendar_file.is_some() {
-            self.calendar_file = calendar_file;
-        }
-        if time_limits_file.is_some() {
-            self.time_limits_file = time_limits_file;
-        }
+fn invalid(key: &str, reason: String) -> ConfigError {
+    ConfigError::Invalid {
+        key: key.to_string(),
+        var: env_var(key),
+        reason,
     }
-
-    fn validate(&self) -> Result<(), ConfigError> {
-        if !(MIN_BODY_BYTES..=MAX_BODY_BYTES).contains(&self.max_body_bytes) {
-            return Err(ConfigError::Invalid {
-                key: "max_body_bytes",
-                reason: format!(
-                    "{} 不在 {MIN_BODY_BYTES}…{MAX_BODY_BYTES} 之间",
-                    self.max_body_bytes
-                ),
-            });
-        }
-        if !(1..=MAX_TOKEN_TTL_DAYS).contains(&self.token_ttl_days) {
-            return Err(ConfigError::Invalid {
-                key: "token_ttl_days",
-                reason: format!("{} 不在 1…{MAX_TOKEN_TTL_DAYS} 之间", self.token_ttl_days),
-            });
-        }
-        if let Some(url) = &self.map_tile_url {
-            let templated = ["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p));
-            if !(url.starts_with("http://") || url.starts_with("https://")) || !templated {
-                return Err(ConfigError::Invalid {
-                    key: "map_tile_url",
-                    reason: format!("{url} 不是含 {{z}}/{{x}}/{{y}} 的 http(s) 地址"),
-                });
-            }
-        }
-        if !(1..=MAX_PHOTO_BYTES).contains(&self.max_photo_bytes) {
-            return Err(ConfigError::Invalid {
-                key: "max_photo_bytes",
-                reason: format!("{} 不在 1…{MAX_PHOTO_BYTES} 之间", self.max_photo_bytes),
-            });
-        }
-        Ok(())
-    }
-}
-
-fn env_layer(env: impl Fn(&str) -> Option<String>) -> Result<Layer, ConfigError> {
-    fn parsed<T: std::str::FromStr>(
-        env: &impl Fn(&str) -> Option<String>,
-        var: &'static str,
-        expected: &'static str,
-    ) -> Result<Option<T>, ConfigError> {
-        env(var)
-            .map(|value| {
-                value.trim().parse().map_err(|_| ConfigError::Env {
-                    var,
-                    value,
-                    expected,
-                })
-            })
-            .transpose()
-    }
-    let demo = env("CGT_DEMO")
-        .map(|value| match value.trim().to_ascii_lowercase().as_str() {
-            "1" | "true" | "yes" | "on" => Ok(true),
-            "0" | "false" | "no" | "off" | "" => Ok(false),
-            _ => Err(ConfigError::Env {
-                var: "CGT_DEMO",
-                value,
-                expected: "true/false, 1/0, yes/no",
-            }),
-        })
-        .transpose()?;
-    let path = |var| env(var).filter(|v| !v.is_empty()).map(PathBuf::from);
-    Ok(Layer {
-        listen: parsed(&env, "CGT_LISTEN", "an address like 127.0.0.1:8080")?,
-        data_dir: path("CGT_DATA_DIR"),
-        demo,
-        max_body_bytes: parsed(&env, "CGT_MAX_BODY_BYTES", "a number of bytes")?,
-        token_ttl_days: parsed(&env, "CGT_TOKEN_TTL_DAYS", "a number of days")?,
-        categories_file: path("CGT_CATEGORIES_FILE"),
-        calendar_file: path("CGT_CALENDAR_FILE"),
-        time_limits_file: path("CGT_TIME_LIMITS_FILE"),
-        max_photo_bytes: parsed(&env, "CGT_MAX_PHOTO_BYTES", "a number of bytes")?,
-        console_dir: path("CGT_CONSOLE_DIR"),
-        map_tile_url: env("CGT_MAP_TILE_URL"),
-    })
 }
 
 #[cfg(test)]
@@ -291,7 +245,7 @@ mod tests {
     fn check(
         file: Option<&str>,
         env: &[(&str, &str)],
-        flags: Layer,
+        flags: Flags,
         expected: Result<Settings, &str>,
     ) {
         let env: HashMap<String, String> = env
@@ -317,13 +271,13 @@ mod tests {
 
     #[test]
     fn layers_override_in_order() {
-        check(None, &[], Layer::default(), Ok(Settings::default()));
+        check(None, &[], Flags::default(), Ok(Settings::default()));
         check(
             Some(
                 "listen = \"0.0.0.0:9000\"\ndata_dir = \"db\"\ndemo = true\ncategories_file = \"/srv/cat.toml\"\nconsole_dir = \"ui\"\ncalendar_file = \"calendar.toml\"",
             ),
             &[("CGT_TIME_LIMITS_FILE", "/srv/limits.toml")],
-            Layer::default(),
+            Flags::default(),
             Ok(with(|s| {
                 s.listen = "0.0.0.0:9000".parse().unwrap();
                 s.data_dir = PathBuf::from("/etc/cgt/db");
@@ -341,7 +295,7 @@ mod tests {
                 ("CGT_TOKEN_TTL_DAYS", "9"),
                 ("CGT_DATA_DIR", "/var/cgt"),
             ],
-            Layer::default(),
+            Flags::default(),
             Ok(with(|s| {
                 s.token_ttl_days = 9;
                 s.data_dir = PathBuf::from("/var/cgt");
@@ -358,10 +312,10 @@ mod tests {
                     "https://t0.tianditu.gov.cn/{z}/{x}/{y}?tk=k",
                 ),
             ],
-            Layer {
+            Flags {
                 listen: Some("127.0.0.1:2".parse().unwrap()),
                 demo: Some(true),
-                ..Layer::default()
+                ..Flags::default()
             },
             Ok(with(|s| {
                 s.listen = "127.0.0.1:2".parse().unwrap();
@@ -374,48 +328,72 @@ mod tests {
     }
 
     #[test]
-    fn bad_values_are_named() {
-        check(Some("port = 1"), &[], Layer::default(), Err("port"));
+    fn each_setting_has_one_variable_and_the_relative_keys_are_settings() {
+        let keys = keys();
+        assert_eq!(keys.len(), 11);
+        assert!(keys.iter().any(|k| env_var(k) == "CGT_MAP_TILE_URL"));
+        assert!(
+            FILE_RELATIVE
+                .iter()
+                .all(|k| keys.iter().any(|key| key == k))
+        );
+    }
+
+    #[test]
+    fn yes_no_on_off_and_empty_variables() {
         check(
-            Some("demo = \"yes\""),
-            &[],
-            Layer::default(),
-            Err("格式错误"),
+            None,
+            &[("CGT_DEMO", "yes"), ("CGT_DATA_DIR", "")],
+            Flags::default(),
+            Ok(with(|s| s.demo = true)),
         );
         check(
             None,
+            &[("CGT_DEMO", "off")],
+            Flags::default(),
+            Ok(Settings::default()),
+        );
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        check(Some("port = 1"), &[], Flags::default(), Err("port"));
+        check(Some("demo = [1]"), &[], Flags::default(), Err("CGT_DEMO"));
+        check(Some("demo = "), &[], Flags::default(), Err("格式错误"));
+        check(
+            None,
             &[("CGT_DEMO", "maybe")],
-            Layer::default(),
+            Flags::default(),
             Err("CGT_DEMO"),
         );
         check(
             None,
             &[("CGT_LISTEN", "here")],
-            Layer::default(),
+            Flags::default(),
             Err("CGT_LISTEN"),
         );
         check(
             None,
             &[("CGT_TOKEN_TTL_DAYS", "0")],
-            Layer::default(),
+            Flags::default(),
             Err("token_ttl_days"),
         );
         check(
             None,
             &[("CGT_MAX_BODY_BYTES", "10")],
-            Layer::default(),
+            Flags::default(),
             Err("max_body_bytes"),
         );
         check(
             None,
             &[("CGT_MAP_TILE_URL", "ftp://tiles/{x}/{y}")],
-            Layer::default(),
+            Flags::default(),
             Err("map_tile_url"),
         );
         check(
             Some("max_photo_bytes = 0"),
             &[],
-            Layer::default(),
+            Flags::default(),
             Err("max_photo_bytes"),
         );
     }

@@ -52,8 +52,8 @@ impl Drop for Child {
 fn cgt_server(args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cgt-server"));
     command.args(args).env("RUST_LOG", "warn");
-    for (var, _) in cgt_server::settings::ENV_VARS {
-        command.env_remove(var);
+    for key in cgt_server::settings::keys() {
+        command.env_remove(cgt_server::settings::env_var(&key));
     }
     command
 }
@@ -143,8 +143,9 @@ fn the_binary_seeds_adds_users_and_explains_itself() {
     }
     let (ok, out, _) = run(&["--help"]);
     assert!(ok);
-    for (var, _) in cgt_server::settings::ENV_VARS {
-        assert!(out.contains(var), "--help lacks {var}");
+    for key in cgt_server::settings::keys() {
+        let var = cgt_server::settings::env_var(&key);
+        assert!(out.contains(&var), "--help lacks {var}");
     }
     let (ok, _, err) = run(&["serve", "--config", "/nonexistent/cgt.toml"]);
     assert!(!ok && err.contains("配置文件"), "{err}");
