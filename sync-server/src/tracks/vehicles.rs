@@ -48,7 +48,9 @@ impl VehicleKind {
 #[derive(Clone, Debug, PartialEq, Deserialize, ToSchema)]
 pub struct Registration {
     /// The unit's device id, as it sends it in `id`.
+    #[schema(pattern = "^[A-Za-z0-9_.:-]{1,64}$")]
     pub id: String,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: String,
     pub kind: VehicleKind,
     pub speed_limit_kmh: f64,
