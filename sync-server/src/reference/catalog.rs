@@ -112,7 +112,8 @@ impl Storage {
         self.read(|c| {
             rows(
                 c,
-                "SELECT w.code, w.name, hex(u.id), u.username, u.display_name,
+                "SELECT w.code, w.name, CASE WHEN u.id IS NULL THEN NULL ELSE hex(u.id) END,
+                   u.username, u.display_name,
                    (SELECT count(*) FROM unit_grids g WHERE g.work_grid = w.code AND g.retired = 0),
                    (SELECT count(*) FROM components p JOIN unit_grids g ON p.unit_grid = g.code
                     WHERE g.work_grid = w.code AND g.retired = 0 AND p.retired = 0)

@@ -61,7 +61,8 @@ impl Storage {
     ) -> Result<ApiKeyOwner, StorageError> {
         self.write(move |c| {
             let user = UserId::new();
-            let username = format!("{channel}-{}", &user.to_string()[..8]);
+            // The whole id: a v7 id's first digits are its time, shared by keys made together.
+            let username = format!("{channel}-{}", user.0.simple());
             c.execute(
                 "INSERT INTO users (id, username, display_name, password_hash, roles, created_at)
                  VALUES (?1, ?2, ?3, '!', '', ?4)",
