@@ -9,6 +9,7 @@ pub mod centre;
 pub mod conformance;
 pub mod fixtures;
 pub mod inprocess;
+pub mod open_cases;
 pub mod proxy;
 pub mod raw;
 pub mod sample_docs;

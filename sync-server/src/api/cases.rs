@@ -34,7 +34,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 const MAX_PER_PAGE: u32 = 200;
-/// Most cases a queue considers before warning filters and paging.
+/// Most cases the 督办 and conflict lists show (they are not paged).
 const QUEUE_SCAN: u32 = 5_000;
 
 /// Roles that work in the console and see every case.
@@ -173,7 +173,8 @@ pub struct QueueQuery {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
-    pub total: usize,
+    /// How many cases match in all.
+    pub total: u64,
     pub page: u32,
     pub per_page: u32,
 }
@@ -191,7 +192,7 @@ fn default_statuses(role: Role) -> Vec<CaseStatus> {
     }
 }
 
-/// The caller's work queue, newest first, with warning colours.
+/// The caller's work queue, newest first, with warning colours; `total` counts every match.
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(QueueQuery),
     responses((status = 200, body = Page<CaseItem>),
         (status = 403, description = "处置人员未归属部门 (department handler without a department)", body = ErrorBody),
@@ -257,20 +258,30 @@ pub async fn queue(
         filter.statuses = default_statuses(*role);
     }
     let now = clock::now();
+    let offset = u64::from(page - 1) * u64::from(per_page);
     blocking(move || {
-        let rows = storage.cases(&filter, QUEUE_SCAN)?;
-        let rules = state.rules();
-        let mut items: Vec<CaseItem> = rows
-            .into_iter()
-            .map(|row| case_item(row, state.table(), rules.calendar, now))
-            .filter(|item| warning.is_none() || item.warning == warning)
-            .collect();
-        let total = items.len();
-        let start = ((page - 1) * per_page) as usize;
-        let items: Vec<CaseItem> = items
-            .drain(start.min(total)..)
-            .take(per_page as usize)
-            .collect();
+        let item = |row| case_item(row, state.table(), state.rules().calendar, now);
+        let (items, total) = match warning {
+            // Paged by the query, with the true count.
+            None => {
+                let (rows, total) = storage.case_page(&filter, offset, per_page)?;
+                (rows.into_iter().map(item).collect(), total)
+            }
+            // The colour depends on the working calendar at `now`: every matching case is
+            // coloured, then the page is cut.
+            Some(colour) => {
+                let matching: Vec<CaseItem> = storage
+                    .cases(&filter, u32::MAX)?
+                    .into_iter()
+                    .map(item)
+                    .filter(|item| item.warning == Some(colour))
+                    .collect();
+                let total = matching.len() as u64;
+                let start = usize::try_from(offset).unwrap_or(usize::MAX);
+                let page = matching.into_iter().skip(start).take(per_page as usize);
+                (page.collect(), total)
+            }
+        };
         Ok(Json(Page {
             items,
             total,

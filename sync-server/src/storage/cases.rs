@@ -254,49 +254,26 @@ pub use cgt_shared::wire::reference::Department;
 
 impl Storage {
     /// Cases matching `filter`, newest report first, at most `limit`.
+    /// The newest `limit` cases `filter` matches.
     pub fn cases(&self, filter: &CaseFilter, limit: u32) -> Result<Vec<CaseListRow>, StorageError> {
+        self.read(|c| listed(c, filter, 0, limit))
+    }
+
+    /// One page of the cases `filter` matches, newest first, and how many match in all; both
+    /// read in one snapshot, paged by the query.
+    pub fn case_page(
+        &self,
+        filter: &CaseFilter,
+        offset: u64,
+        limit: u32,
+    ) -> Result<(Vec<CaseListRow>, u64), StorageError> {
         self.read(|c| {
-            let mut sql = format!("SELECT {LIST_COLUMNS} FROM cases WHERE 1 = 1");
-            let mut params: Vec<Box<dyn ToSql>> = Vec::new();
-            if !filter.statuses.is_empty() {
-                let marks = vec!["?"; filter.statuses.len()].join(", ");
-                sql.push_str(&format!(" AND status IN ({marks})"));
-                for s in &filter.statuses {
-                    params.push(Box::new(s.as_str()));
-                }
-            }
-            if filter.open {
-                sql.push_str(" AND status NOT IN ('withdrawn', 'rejected', 'duplicate', 'closed')");
-            }
-            if let Some(d) = filter.department {
-                sql.push_str(" AND department = ?");
-                params.push(Box::new(d));
-            }
-            if let Some(u) = filter.assignee {
-                sql.push_str(" AND (verify_assignee = ? OR check_assignee = ?)");
-                params.push(Box::new(u.as_bytes().to_vec()));
-                params.push(Box::new(u.as_bytes().to_vec()));
-            }
-            if filter.supervised {
-                sql.push_str(" AND supervised = 1");
-            }
-            if filter.in_conflict {
-                sql.push_str(" AND in_conflict = 1");
-            }
-            if let Some(s) = filter.source {
-                sql.push_str(" AND source = ?");
-                params.push(Box::new(s.as_str()));
-            }
-            sql.push_str(" ORDER BY reported_at DESC LIMIT ?");
-            params.push(Box::new(limit));
-            let mut stmt = c.prepare(&sql)?;
+            let (condition, params) = condition(filter);
             let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-            let mut rows = stmt.query(refs.as_slice())?;
-            let mut out = Vec::new();
-            while let Some(row) = rows.next()? {
-                out.push(list_row(row)?);
-            }
-            Ok(out)
+            let total: u64 = c
+                .prepare(&format!("SELECT count(*) FROM cases WHERE {condition}"))?
+                .query_row(refs.as_slice(), |r| r.get(0))?;
+            Ok((listed(c, filter, offset, limit)?, total))
         })
     }
 
@@ -492,4 +469,63 @@ impl Storage {
             Ok(out)
         })
     }
+}
+
+/// The `WHERE` condition of `filter` and its parameters.
+fn condition(filter: &CaseFilter) -> (String, Vec<Box<dyn ToSql>>) {
+    let mut sql = String::from("1 = 1");
+    let mut params: Vec<Box<dyn ToSql>> = Vec::new();
+    if !filter.statuses.is_empty() {
+        let marks = vec!["?"; filter.statuses.len()].join(", ");
+        sql.push_str(&format!(" AND status IN ({marks})"));
+        for s in &filter.statuses {
+            params.push(Box::new(s.as_str()));
+        }
+    }
+    if filter.open {
+        sql.push_str(" AND status NOT IN ('withdrawn', 'rejected', 'duplicate', 'closed')");
+    }
+    if let Some(d) = filter.department {
+        sql.push_str(" AND department = ?");
+        params.push(Box::new(d));
+    }
+    if let Some(u) = filter.assignee {
+        sql.push_str(" AND (verify_assignee = ? OR check_assignee = ?)");
+        params.push(Box::new(u.as_bytes().to_vec()));
+        params.push(Box::new(u.as_bytes().to_vec()));
+    }
+    if filter.supervised {
+        sql.push_str(" AND supervised = 1");
+    }
+    if filter.in_conflict {
+        sql.push_str(" AND in_conflict = 1");
+    }
+    if let Some(s) = filter.source {
+        sql.push_str(" AND source = ?");
+        params.push(Box::new(s.as_str()));
+    }
+    (sql, params)
+}
+
+/// The cases `filter` matches, newest first, from `offset`, at most `limit`.
+fn listed(
+    c: &Connection,
+    filter: &CaseFilter,
+    offset: u64,
+    limit: u32,
+) -> Result<Vec<CaseListRow>, StorageError> {
+    let (condition, mut params) = condition(filter);
+    params.push(Box::new(limit));
+    params.push(Box::new(i64::try_from(offset).unwrap_or(i64::MAX)));
+    let mut stmt = c.prepare(&format!(
+        "SELECT {LIST_COLUMNS} FROM cases WHERE {condition}
+         ORDER BY reported_at DESC LIMIT ? OFFSET ?"
+    ))?;
+    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+    let mut rows = stmt.query(refs.as_slice())?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(list_row(row)?);
+    }
+    Ok(out)
 }

@@ -5,6 +5,7 @@ pub mod evaluation;
 pub mod flood;
 pub mod ingest;
 pub mod photo;
+pub mod queue;
 pub mod track;
 
 /// `count` devices, each of its own inspector `<prefix>NN` created for the run, logged in to

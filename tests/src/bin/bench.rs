@@ -3,7 +3,7 @@
 //! Each scenario prints one JSON line of figures on stdout (progress goes to stderr). Timings are
 //! medians over runs; machines are shared and noisy, so compare figures from one run only.
 
-use cgt_tests::bench::{backlog, evaluation, flood, ingest, photo, track};
+use cgt_tests::bench::{backlog, evaluation, flood, ingest, photo, queue, track};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,9 +23,10 @@ fn main() -> anyhow::Result<()> {
         "track-replay" => track::replay(runs)?,
         "evaluation" => evaluation::run(runs)?,
         "login-flood" => flood::run(runs)?,
+        "queue" => queue::run(runs)?,
         _ => {
             eprintln!(
-                "usage: bench <sync-backlog|sync-ingest|login-flood|photo-pipeline|evaluation|track-codec|track-replay> [--runs N]"
+                "usage: bench <sync-backlog|sync-ingest|login-flood|photo-pipeline|evaluation|queue|track-codec|track-replay> [--runs N]"
             );
             std::process::exit(2);
         }
