@@ -658,6 +658,7 @@ export type Page_CaseItem = {
   }))[]
   page: number
   per_page: number
+  /** How many cases match in all. */
   total: number
 }
 
