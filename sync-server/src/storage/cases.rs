@@ -23,7 +23,7 @@ fn user_bytes(u: Option<UserId>) -> Option<Vec<u8>> {
 }
 
 /// Writes (or rewrites) the summary row of a case.
-pub(crate) fn upsert_case(c: &Connection, row: &CaseRow) -> Result<(), StorageError> {
+pub(super) fn upsert_case(c: &Connection, row: &CaseRow) -> Result<(), StorageError> {
     let r = &row.record;
     let report = &row.report;
     c.prepare_cached(
@@ -87,7 +87,7 @@ pub(crate) fn upsert_case(c: &Connection, row: &CaseRow) -> Result<(), StorageEr
 }
 
 /// Whether the case is urgent (a server-side fact kept only in the summary).
-pub fn case_urgent(c: &Connection, id: DocId) -> Result<bool, StorageError> {
+pub(super) fn case_urgent(c: &Connection, id: DocId) -> Result<bool, StorageError> {
     Ok(
         c.prepare_cached("SELECT urgent FROM cases WHERE doc_id = ?1")?
             .query_row([id.as_bytes()], |r| r.get(0))
@@ -97,7 +97,7 @@ pub fn case_urgent(c: &Connection, id: DocId) -> Result<bool, StorageError> {
 }
 
 /// Lets `user` read (and so sync) a case from `seq` on.
-pub(crate) fn grant_reader(
+pub(super) fn grant_reader(
     c: &Connection,
     user: UserId,
     doc: DocId,
@@ -112,7 +112,7 @@ pub(crate) fn grant_reader(
 }
 
 /// Lets every active user of a department read a case dispatched to it.
-pub(crate) fn grant_department(
+pub(super) fn grant_department(
     c: &Connection,
     department: i64,
     doc: DocId,
@@ -275,6 +275,11 @@ impl Storage {
                 .query_row(refs.as_slice(), |r| r.get(0))?;
             Ok((listed(c, filter, offset, limit)?, total))
         })
+    }
+
+    /// Whether the case was marked urgent when it was entered.
+    pub fn case_urgent(&self, id: DocId) -> Result<bool, StorageError> {
+        self.read(|c| case_urgent(c, id))
     }
 
     pub fn case(&self, id: DocId) -> Result<Option<CaseListRow>, StorageError> {
@@ -517,9 +522,13 @@ fn listed(
     let (condition, mut params) = condition(filter);
     params.push(Box::new(limit));
     params.push(Box::new(i64::try_from(offset).unwrap_or(i64::MAX)));
+    // The offset is skipped over keys read from an index; only the page's rows are read in
+    // full (skipping whole rows made the last of 2,000 pages sixty times slower).
     let mut stmt = c.prepare(&format!(
-        "SELECT {LIST_COLUMNS} FROM cases WHERE {condition}
-         ORDER BY reported_at DESC LIMIT ? OFFSET ?"
+        "SELECT {LIST_COLUMNS} FROM cases WHERE doc_id IN (
+             SELECT doc_id FROM cases WHERE {condition}
+             ORDER BY reported_at DESC, doc_id DESC LIMIT ? OFFSET ?)
+         ORDER BY reported_at DESC, doc_id DESC"
     ))?;
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
     let mut rows = stmt.query(refs.as_slice())?;
