@@ -8,7 +8,6 @@ use crate::auth::DeviceSession;
 use crate::clock;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::storage::load_doc;
 use crate::sync::feed::feed_entries;
 use crate::sync::merge::PushBudget;
 use crate::sync::push::{FrameError, process_frame};
@@ -232,27 +231,24 @@ pub async fn pull(
     let user = caller.writer.user;
     blocking(move || {
         let request: PullRequest = decode(&body, &limits)?;
-        let docs = storage.read(|c| {
-            let (mut docs, mut bytes) = (Vec::new(), 0usize);
-            for want in &request.wants {
-                if bytes >= PULL_BUDGET {
-                    break;
+        let (mut docs, mut bytes) = (Vec::new(), 0usize);
+        for want in &request.wants {
+            if bytes >= PULL_BUDGET {
+                break;
+            }
+            let Some(row) = storage.doc(want.id, user)?.filter(|r| r.doc.readable) else {
+                continue;
+            };
+            match doc_update(want.id, &row.doc, &want.have) {
+                Ok(update) => {
+                    bytes += update.changes.len();
+                    docs.push(update);
                 }
-                let Some(row) = load_doc(c, want.id, user)?.filter(|r| r.doc.readable) else {
-                    continue;
-                };
-                match doc_update(want.id, &row.doc, &want.have) {
-                    Ok(update) => {
-                        bytes += update.changes.len();
-                        docs.push(update);
-                    }
-                    Err(e) => {
-                        tracing::error!(doc = %want.id, error = %e, "stored document does not load")
-                    }
+                Err(e) => {
+                    tracing::error!(doc = %want.id, error = %e, "stored document does not load")
                 }
             }
-            Ok(docs)
-        })?;
+        }
         Ok(sync_response(&PullResponse { docs }))
     })
     .await
@@ -278,14 +274,11 @@ pub async fn status(
     let user = caller.writer.user;
     blocking(move || {
         let request: StatusRequest = decode(&body, &limits)?;
-        let stored = storage.read(|c| {
-            let mut stored = Vec::with_capacity(request.docs.len());
-            for entry in &request.docs {
-                let row = load_doc(c, entry.id, user)?.filter(|r| r.doc.readable);
-                stored.push(row.is_some_and(|r| knows_all(&r.doc, &entry.heads).unwrap_or(false)));
-            }
-            Ok(stored)
-        })?;
+        let mut stored = Vec::with_capacity(request.docs.len());
+        for entry in &request.docs {
+            let row = storage.doc(entry.id, user)?.filter(|r| r.doc.readable);
+            stored.push(row.is_some_and(|r| knows_all(&r.doc, &entry.heads).unwrap_or(false)));
+        }
         Ok(sync_response(&StatusResponse { stored }))
     })
     .await

@@ -13,8 +13,7 @@ use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::state::AppState;
 use crate::tracks::along::ReportMarker;
-use crate::tracks::store::{self as tracks, Person, ShiftRefusal};
-use crate::tracks::store::{OnShift, ShiftSpan};
+use crate::tracks::shifts::{OnShift, Person, ShiftRefusal, ShiftSpan};
 use crate::tracks::{along, day, export, segment};
 use axum::Json;
 use axum::body::Bytes;
@@ -143,7 +142,7 @@ async fn put_shift(
     let outcome = blocking(move || {
         Ok(state
             .storage()
-            .write(move |c| tracks::put_shift(c, shift, device_id, user, report, now))?)
+            .put_shift(shift, (device_id, user), report, now)?)
     })
     .await?;
     outcome.map_err(|ShiftRefusal::OtherDevice| other_device())?;
@@ -183,7 +182,7 @@ async fn put_segment(
     let held = blocking(move || {
         Ok(state
             .storage()
-            .write(move |c| tracks::put_segment(c, who, (shift, number), &points, &body, now))?)
+            .put_segment(who, (shift, number), points, body.to_vec(), now)?)
     })
     .await?
     .map_err(|ShiftRefusal::OtherDevice| other_device())?;
@@ -198,7 +197,7 @@ async fn watched(state: &AppState, session: &Session, name: String) -> Result<Pe
         return Err(not_a_watcher());
     }
     let storage = state.storage().clone();
-    let person = blocking(move || Ok(storage.read(|c| tracks::person(c, &name))?))
+    let person = blocking(move || Ok(storage.person(&name)?))
         .await?
         .ok_or_else(|| ApiError::not_found("没有这个用户 (no such user)"))?;
     may_watch(session, &person)?;
@@ -240,12 +239,11 @@ async fn track(
     let zoom = query.zoom.unwrap_or(DEFAULT_ZOOM);
     let id = person.id;
     let (points, shifts) = blocking(move || {
-        Ok(state.storage().read(|c| {
-            Ok((
-                tracks::points(c, id, from, to)?,
-                tracks::shifts(c, id, from, to)?,
-            ))
-        })?)
+        let storage = state.storage();
+        Ok((
+            storage.track_points(id, from, to)?,
+            storage.shifts(id, from, to)?,
+        ))
     })
     .await?;
     let kept = simplify(&points, tolerance_for_zoom(zoom));
@@ -277,7 +275,7 @@ async fn day_points(
     let (from, to) = china_time::day_bounds(day);
     let storage = state.storage().clone();
     let id = person.id;
-    let points = blocking(move || Ok(storage.read(|c| tracks::points(c, id, from, to))?)).await?;
+    let points = blocking(move || Ok(storage.track_points(id, from, to)?)).await?;
     Ok((person, day, points))
 }
 
@@ -298,13 +296,12 @@ async fn day_summary(
     let (from, to) = china_time::day_bounds(day);
     let id = person.id;
     let (shifts, grids, reports) = blocking(move || {
-        Ok(state.storage().read(|c| {
-            Ok((
-                tracks::shifts(c, id, from, to)?,
-                tracks::unit_grids_of(c, id)?,
-                along::reports_between(c, state.table(), id, (from, to))?,
-            ))
-        })?)
+        let storage = state.storage();
+        Ok((
+            storage.shifts(id, from, to)?,
+            storage.unit_grids_of(id)?,
+            along::markers(state.table(), storage.reports_by(id, from, to)?),
+        ))
     })
     .await?;
     let now = clock::now();
@@ -394,7 +391,6 @@ fn file(body: String, content_type: &'static str, name: &str) -> Response {
 async fn online(State(state): State<AppState>, session: Session) -> Result<Json<Online>, ApiError> {
     require_watcher(&session)?;
     let since = clock::now().plus_millis(-ON_SHIFT_WITHIN_MS);
-    let people =
-        blocking(move || Ok(state.storage().read(|c| tracks::on_shift(c, since))?)).await?;
+    let people = blocking(move || Ok(state.storage().on_shift(since)?)).await?;
     Ok(Json(Online { people }))
 }

@@ -18,8 +18,7 @@ use crate::error::ErrorBody;
 use crate::guard::ClientAddr;
 use crate::state::AppState;
 use crate::tracks::osmand;
-use crate::tracks::vehicles::{self, Registration};
-use crate::tracks::vehicles::{AlarmView, VehicleView};
+use crate::tracks::vehicles::{AlarmView, Registration, VehicleView};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
@@ -76,7 +75,7 @@ async fn register(
     let stored = blocking(move || {
         Ok(state
             .storage()
-            .write(move |c| vehicles::register(c, &registration, &unit_key, clock::now()))?)
+            .register_vehicle(registration, unit_key, clock::now())?)
     })
     .await?;
     if !stored {
@@ -94,7 +93,7 @@ async fn register(
 #[tracing::instrument(skip_all, fields(user = %session.username))]
 async fn list(State(state): State<AppState>, session: Session) -> Result<Json<Vehicles>, ApiError> {
     require_watcher(&session)?;
-    let vehicles = blocking(move || Ok(state.storage().read(vehicles::list)?)).await?;
+    let vehicles = blocking(move || Ok(state.storage().vehicles()?)).await?;
     Ok(Json(Vehicles { vehicles }))
 }
 
@@ -129,14 +128,11 @@ async fn alarms(
         ));
     }
     let found = blocking(move || {
-        Ok(state.storage().read(|c| {
-            vehicles::alarms(
-                c,
-                Timestamp(query.from),
-                Timestamp(query.to),
-                query.vehicle.as_deref(),
-            )
-        })?)
+        Ok(state.storage().vehicle_alarms(
+            Timestamp(query.from),
+            Timestamp(query.to),
+            query.vehicle.as_deref(),
+        )?)
     })
     .await?;
     Ok(Json(Alarms { alarms: found }))
@@ -191,7 +187,7 @@ async fn position(
     look_up_key(
         &state,
         client,
-        move |storage| storage.read(|c| Ok(vehicles::key_matches(c, &id, &key)?.then_some(id))),
+        move |storage| Ok(storage.vehicle_key_matches(&id, &key)?.then_some(id)),
         |id| format!("vehicle:{id}"),
     )
     .await
@@ -199,12 +195,7 @@ async fn position(
         StatusCode::UNAUTHORIZED => ApiError::unauthorized(UNKNOWN_VEHICLE),
         _ => e,
     })?;
-    let known = blocking(move || {
-        Ok(state
-            .storage()
-            .write(move |c| vehicles::ingest(c, &report, now))?)
-    })
-    .await?;
+    let known = blocking(move || Ok(state.storage().record_vehicle_position(report, now)?)).await?;
     if known {
         Ok(StatusCode::OK)
     } else {

@@ -3,9 +3,7 @@
 
 use super::summary::{CaseRow, summarize};
 use crate::state::AppState;
-use crate::storage::{
-    StorageError, case_urgent, grant_department, grant_reader, load_doc, store_doc, upsert_case,
-};
+use crate::storage::{CaseVersion, NewReaders, StorageError};
 use automerge::AutoCommit;
 use automerge::transaction::CommitOptions;
 use cgt_shared::caseflow::event::{EventKind, WorkflowEvent};
@@ -59,7 +57,7 @@ impl LoadedCase {
 pub(crate) fn load_case(state: &AppState, id: DocId) -> Result<LoadedCase, ActError> {
     let row = state
         .storage()
-        .read(|c| load_doc(c, id, cgt_shared::UserId(uuid::Uuid::nil())))?
+        .doc(id, cgt_shared::UserId(uuid::Uuid::nil()))?
         .ok_or(ActError::NotFound)?;
     let doc = AutoCommit::load(&row.doc.bytes).map_err(|e| ActError::Unreadable(e.to_string()))?;
     let report = read_report(&doc, id).map_err(|e| ActError::Unreadable(e.to_string()))?;
@@ -134,14 +132,13 @@ pub(crate) fn record(
         mut events,
     } = case;
     doc.set_actor(state.storage().server_actor().clone());
-    let mut grants = Vec::new();
-    let mut department = None;
+    let mut readers = NewReaders::default();
     for event in new {
         match event.kind {
             EventKind::VerifyAssigned | EventKind::CheckAssigned => {
-                grants.extend(event.data.assignee)
+                readers.users.extend(event.data.assignee)
             }
-            EventKind::Dispatched => department = event.data.department,
+            EventKind::Dispatched => readers.department = event.data.department,
             _ => {}
         }
         append_event(&mut doc, &event).map_err(|e| ActError::Unreadable(e.to_string()))?;
@@ -152,7 +149,7 @@ pub(crate) fn record(
     let heads = to_wire(&doc.get_heads());
     let rules = state.rules();
     let storage = state.storage();
-    let urgent = storage.read(|c| case_urgent(c, id))?;
+    let urgent = storage.case_urgent(id)?;
     let row = summarize(
         id,
         &report,
@@ -162,18 +159,13 @@ pub(crate) fn record(
         &rules,
         now,
     );
-    let written = row.clone();
-    let owner = stored.owner;
-    storage.write(move |c| {
-        let seq = store_doc(c, id, &bytes, &heads, &owner, now)?;
-        upsert_case(c, &written)?;
-        for user in grants {
-            grant_reader(c, user, id, seq)?;
-        }
-        if let Some(department) = department {
-            grant_department(c, department, id, seq)?;
-        }
-        Ok(())
-    })?;
+    let case = CaseVersion {
+        id,
+        bytes,
+        heads,
+        owner: stored.owner,
+        row: row.clone(),
+    };
+    storage.record_case_step(case, readers, now)?;
     Ok(row)
 }

@@ -4,10 +4,7 @@
 
 use super::summary::{CaseRow, summarize};
 use crate::state::AppState;
-use crate::storage::{
-    Contact, Open311Fields, StorageError, insert_contact, insert_open311_fields, store_doc,
-    upsert_case,
-};
+use crate::storage::{CaseIntake, CaseVersion, Contact, Open311Fields, StorageError};
 use automerge::transaction::CommitOptions;
 use cgt_shared::caseflow::Source;
 use cgt_shared::caseflow::event::{EventData, EventKind, WorkflowEvent};
@@ -115,20 +112,17 @@ pub fn create_case(
         &state.rules(),
         now,
     );
-    let written = row.clone();
-    let bytes = doc.save();
-    let heads = to_wire(&doc.get_heads());
-    let (contact, open311) = (new.contact, new.open311);
-    storage.write(move |c| {
-        store_doc(c, id, &bytes, &heads, &Owner { user, device }, now)?;
-        upsert_case(c, &written)?;
-        if let Some(contact) = &contact {
-            insert_contact(c, id, contact)?;
-        }
-        if let Some(fields) = &open311 {
-            insert_open311_fields(c, id, fields)?;
-        }
-        Ok(())
-    })?;
+    let case = CaseVersion {
+        id,
+        bytes: doc.save(),
+        heads: to_wire(&doc.get_heads()),
+        owner: Owner { user, device },
+        row: row.clone(),
+    };
+    let intake = CaseIntake {
+        contact: new.contact,
+        open311: new.open311,
+    };
+    storage.record_entered_case(case, intake, now)?;
     Ok(row)
 }

@@ -3,16 +3,15 @@
 //! on arrival, and shown to those who may read such a report.
 //!
 //! Split: [`hash`] names photos, [`upload`] decides each upload step (pure), [`files`] is the
-//! blob folder, [`table`] the SQL of uploads and stored photos, [`refs`] the index of which
-//! reports reference which photo, [`thumb`] makes thumbnails, and [`store`] puts them together
-//! for the handlers. [`error`] words the failures.
+//! blob folder, [`refs`] reads which photos a document references (the index itself is kept by
+//! `storage::photo_refs`, the uploads and stored photos by `storage::photos`), [`thumb`] makes
+//! thumbnails, and [`store`] puts them together for the handlers. [`error`] words the failures.
 
 mod error;
 mod files;
 mod hash;
 mod refs;
 mod store;
-mod table;
 mod thumb;
 pub(crate) mod upload;
 

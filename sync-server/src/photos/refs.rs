@@ -6,57 +6,37 @@
 //! catch-up covers all documents from the index's high-water mark up to some seq, so "every
 //! document up to the highest indexed seq is indexed at its current version" holds throughout.
 
-use super::hash::PhotoHash;
-use crate::storage::{Storage, StorageError};
+use crate::storage::{PhotoRefs, Storage, StorageError};
 use automerge::AutoCommit;
+use cgt_shared::DocId;
 use cgt_shared::doc::commands::read_commands;
 use cgt_shared::doc::report_part::read_report;
 use cgt_shared::doc::workflow::read_events;
-use cgt_shared::{DocId, UserId};
-use rusqlite::Connection;
 
 /// Documents read per catch-up step (one read and one write job).
 const BATCH: usize = 256;
 
-/// One document version and the photos its report references.
-struct Indexed {
-    doc: Vec<u8>,
-    seq: i64,
-    photos: Vec<String>,
-}
-
 /// Brings the index up to date with the stored documents.
 pub fn catch_up(storage: &Storage) -> Result<(), StorageError> {
     loop {
-        let batch = storage.read(read_batch)?;
-        let more = batch.len() == BATCH;
-        if !batch.is_empty() {
-            storage.write(move |c| write_batch(c, &batch))?;
+        let versions = storage.unindexed_docs(BATCH)?;
+        let more = versions.len() == BATCH;
+        if versions.is_empty() {
+            return Ok(());
         }
+        let batch = versions
+            .into_iter()
+            .map(|v| PhotoRefs {
+                photos: photos_of(&v.doc, &v.bytes),
+                doc: v.doc,
+                seq: v.seq,
+            })
+            .collect();
+        storage.index_photo_refs(batch)?;
         if !more {
             return Ok(());
         }
     }
-}
-
-fn read_batch(c: &Connection) -> Result<Vec<Indexed>, StorageError> {
-    let mut stmt = c.prepare_cached(
-        "SELECT id, seq, bytes FROM docs
-         WHERE seq > (SELECT coalesce(max(seq), 0) FROM photo_ref_docs)
-         ORDER BY seq LIMIT ?1",
-    )?;
-    let mut rows = stmt.query([BATCH as i64])?;
-    let mut batch = Vec::new();
-    while let Some(row) = rows.next()? {
-        let doc: Vec<u8> = row.get(0)?;
-        let bytes: Vec<u8> = row.get(2)?;
-        batch.push(Indexed {
-            photos: photos_of(&doc, &bytes),
-            doc,
-            seq: row.get(1)?,
-        });
-    }
-    Ok(batch)
 }
 
 /// The photos a stored document references: its report's, those of device commands (核实 /
@@ -88,92 +68,10 @@ fn photos_of(id: &[u8], bytes: &[u8]) -> Vec<String> {
         .collect()
 }
 
-/// Replaces each document's references, unless a newer version of it is indexed already.
-fn write_batch(c: &Connection, batch: &[Indexed]) -> Result<(), StorageError> {
-    for entry in batch {
-        let claimed = c
-            .prepare_cached(
-                "INSERT INTO photo_ref_docs (doc_id, seq) VALUES (?1, ?2)
-                 ON CONFLICT (doc_id) DO UPDATE SET seq = excluded.seq
-                 WHERE excluded.seq > photo_ref_docs.seq",
-            )?
-            .execute((&entry.doc, entry.seq))?;
-        if claimed == 0 {
-            continue;
-        }
-        c.prepare_cached("DELETE FROM photo_refs WHERE doc_id = ?1")?
-            .execute([&entry.doc])?;
-        let mut insert = c.prepare_cached(
-            "INSERT INTO photo_refs (sha256, doc_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-        )?;
-        for photo in &entry.photos {
-            insert.execute((photo, &entry.doc))?;
-        }
-    }
-    Ok(())
-}
-
-/// Whether a report `user` may read references the photo. Call [`catch_up`] first.
-pub fn readable_by(c: &Connection, hash: &PhotoHash, user: UserId) -> Result<bool, StorageError> {
-    Ok(c.prepare_cached(
-        "SELECT EXISTS (SELECT 1 FROM photo_refs p
-                        JOIN doc_readers r ON r.doc_id = p.doc_id
-                        WHERE p.sha256 = ?1 AND r.user_id = ?2)",
-    )?
-    .query_row((hash.as_str(), user.as_bytes()), |r| r.get(0))?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn index() -> Connection {
-        let c = Connection::open_in_memory().unwrap();
-        c.execute_batch(
-            "CREATE TABLE photo_refs (sha256 TEXT, doc_id BLOB, PRIMARY KEY (sha256, doc_id));
-             CREATE TABLE photo_ref_docs (doc_id BLOB PRIMARY KEY, seq INTEGER NOT NULL);",
-        )
-        .unwrap();
-        c
-    }
-
-    fn version(doc: u8, seq: i64, photos: &[&str]) -> Indexed {
-        Indexed {
-            doc: vec![doc; 16],
-            seq,
-            photos: photos.iter().map(|p| p.to_string()).collect(),
-        }
-    }
-
-    fn refs(c: &Connection) -> Vec<(String, u8, i64)> {
-        let mut stmt = c
-            .prepare(
-                "SELECT p.sha256, p.doc_id, d.seq FROM photo_refs p
-                 JOIN photo_ref_docs d USING (doc_id) ORDER BY p.sha256",
-            )
-            .unwrap();
-        stmt.query_map([], |r| {
-            Ok((r.get(0)?, r.get::<_, Vec<u8>>(1)?[0], r.get(2)?))
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
-    }
-
-    #[test]
-    fn a_newer_version_replaces_the_references_and_an_older_one_does_not() {
-        let c = index();
-        write_batch(&c, &[version(1, 3, &["a", "b"]), version(2, 4, &[])]).unwrap();
-        assert_eq!(refs(&c), [("a".into(), 1, 3), ("b".into(), 1, 3)]);
-
-        // The report dropped photo b and took c.
-        write_batch(&c, &[version(1, 9, &["a", "c"])]).unwrap();
-        assert_eq!(refs(&c), [("a".into(), 1, 9), ("c".into(), 1, 9)]);
-
-        // A slower catch-up that read the old version writes nothing.
-        write_batch(&c, &[version(1, 3, &["a", "b"])]).unwrap();
-        assert_eq!(refs(&c), [("a".into(), 1, 9), ("c".into(), 1, 9)]);
-    }
+    use cgt_shared::UserId;
 
     #[test]
     fn a_device_command_references_its_photos() {

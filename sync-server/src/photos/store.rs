@@ -9,9 +9,9 @@
 use super::error::PhotoError;
 use super::files::Blobs;
 use super::hash::PhotoHash;
+use super::refs;
 use super::thumb::ThumbMaker;
 use super::upload::{self, Partial, Start};
-use super::{refs, table};
 use crate::clock;
 use crate::storage::{Storage, StorageError};
 use cgt_shared::UserId;
@@ -22,7 +22,7 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use utoipa::ToSchema;
 
-pub use table::Uploader;
+pub use super::upload::Uploader;
 
 /// The chunk size the server asks for, and the largest chunk it accepts.
 pub const CHUNK_BYTES: u64 = 256 << 10;
@@ -97,8 +97,7 @@ impl PhotoStore {
         who: Uploader,
     ) -> Result<UploadState, PhotoError> {
         let _one_at_a_time = self.lock(hash);
-        let (stored, under_way) =
-            storage.read(|c| Ok((table::stored_size(c, hash)?, table::upload(c, hash)?)))?;
+        let (stored, under_way) = storage.photo_state(hash)?;
         let under_way = match stored {
             Some(_) => None,
             None => upload::claim(under_way, who.device, clock::now())?,
@@ -113,9 +112,7 @@ impl PhotoStore {
             Start::Resume(partial) => Ok(self.state(partial.offset, partial.size, false)),
             Start::Begin(partial) => {
                 self.blobs.begin_partial(hash)?;
-                let hash = hash.clone();
-                let now = clock::now();
-                storage.write(move |c| table::begin_upload(c, &hash, size, who, now))?;
+                storage.begin_photo_upload(hash, size, who, clock::now())?;
                 Ok(self.state(0, partial.size, false))
             }
         }
@@ -137,9 +134,7 @@ impl PhotoStore {
             self.blobs.discard_stored(hash)?;
             return Ok(None);
         }
-        let owned = hash.clone();
-        let now = clock::now();
-        storage.write(move |c| table::insert_photo(c, &owned, size, who, now))?;
+        storage.record_photo(hash, size, who, clock::now())?;
         tracing::info!(photo = %hash, "recorded a photo that was in place without its row");
         Ok(Some(size))
     }
@@ -186,15 +181,13 @@ impl PhotoStore {
         who: Uploader,
     ) -> Result<UploadState, PhotoError> {
         let _one_at_a_time = self.lock(hash);
-        let (stored, under_way) =
-            storage.read(|c| Ok((table::stored_size(c, hash)?, table::upload(c, hash)?)))?;
+        let (stored, under_way) = storage.photo_state(hash)?;
         if let Some(size) = stored {
             // The answer that completed it was lost; the client resends the last chunk.
             return Ok(self.state(size, size, true));
         }
         let partial: Partial = upload::own(under_way, who.device)?.ok_or(PhotoError::NoUpload)?;
         let step = upload::append(partial, claimed, chunk, CHUNK_BYTES, self.thumbs.pipeline())?;
-        let owned = hash.clone();
         if self
             .blobs
             .partial_len(hash)?
@@ -202,23 +195,22 @@ impl PhotoStore {
         {
             // The acknowledged bytes are gone (removed outside the server): start over.
             tracing::warn!(photo = %hash, "partial upload file lost; the upload restarts");
-            storage.write(move |c| table::drop_upload(c, &owned))?;
+            storage.drop_photo_upload(hash)?;
             return Err(PhotoError::NoUpload);
         }
         self.blobs.write_partial(hash, step.at, chunk)?;
         if !step.reaches_size {
-            storage.write(move |c| table::set_offset(c, &owned, step.offset))?;
+            storage.advance_photo_upload(hash, step.offset)?;
             return Ok(self.state(step.offset, partial.size, false));
         }
         if !self.blobs.partial_matches(hash)? {
             self.blobs.discard_partial(hash)?;
-            storage.write(move |c| table::drop_upload(c, &owned))?;
+            storage.drop_photo_upload(hash)?;
             tracing::warn!(photo = %hash, user = %who.user, "uploaded photo failed verification");
             return Err(PhotoError::HashMismatch);
         }
         self.blobs.commit_partial(hash)?;
-        let now = clock::now();
-        storage.write(move |c| table::insert_photo(c, &owned, partial.size, who, now))?;
+        storage.record_photo(hash, partial.size, who, clock::now())?;
         tracing::info!(photo = %hash, size = partial.size, "photo stored");
         Ok(self.state(partial.size, partial.size, true))
     }
@@ -263,7 +255,7 @@ impl PhotoStore {
         user: UserId,
         sees_all: bool,
     ) -> Result<(), PhotoError> {
-        let stored = storage.read(|c| table::stored_size(c, hash))?.is_some();
+        let stored = storage.photo_size(hash)?.is_some();
         if !stored {
             return Err(PhotoError::NotFound);
         }
@@ -271,7 +263,7 @@ impl PhotoStore {
             return Ok(());
         }
         refs::catch_up(storage)?;
-        if storage.read(|c| refs::readable_by(c, hash, user))? {
+        if storage.photo_readable_by(hash, user)? {
             Ok(())
         } else {
             Err(PhotoError::NotFound)
@@ -283,7 +275,7 @@ impl PhotoStore {
 /// nobody can fill the disk with photos no case needs.
 fn require_reference(storage: &Storage, hash: &PhotoHash, user: UserId) -> Result<(), PhotoError> {
     refs::catch_up(storage)?;
-    if storage.read(|c| refs::readable_by(c, hash, user))? {
+    if storage.photo_readable_by(hash, user)? {
         Ok(())
     } else {
         Err(PhotoError::NotReferenced)
@@ -293,7 +285,7 @@ fn require_reference(storage: &Storage, hash: &PhotoHash, user: UserId) -> Resul
 /// For each photo a report references, whether it is stored.
 pub fn arrivals(storage: &Storage, photos: &[PhotoRef]) -> Result<Vec<PhotoArrival>, StorageError> {
     let hashes: Vec<String> = photos.iter().map(|p| p.sha256.clone()).collect();
-    let stored = storage.read(|c| table::stored_among(c, &hashes))?;
+    let stored = storage.photos_stored(&hashes)?;
     Ok(hashes
         .into_iter()
         .zip(stored)

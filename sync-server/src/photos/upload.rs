@@ -5,7 +5,14 @@
 
 use super::error::PhotoError;
 use cgt_photo::{FrameHeader, PipelineConfig, check_dimensions, frame_header};
-use cgt_shared::{DeviceId, Timestamp};
+use cgt_shared::{DeviceId, Timestamp, UserId};
+
+/// Who sends a photo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Uploader {
+    pub user: UserId,
+    pub device: DeviceId,
+}
 
 /// An upload under way: `offset` of `size` bytes received and fsynced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,15 +4,13 @@
 //! on (components, and which inspector patrols a work grid).
 //!
 //! Devices ask with the version they hold and get the rows changed after it; rows are never
-//! deleted, so a delta names what to drop. The functions here open the database under a data
-//! directory, for tools and tests; the server itself goes through its `Storage`.
+//! deleted, so a delta names what to drop. This module holds what the reference data is and
+//! how a device's answer is chosen; `storage::reference` stores it. The functions here open the
+//! database under a data directory, for tools and tests; the server goes through its `Storage`.
 
-mod answer;
+pub(crate) mod answer;
 mod catalog;
-mod categories;
 mod edit;
-mod query;
-mod version;
 
 pub use catalog::{
     ComponentFilter, ComponentListing, ComponentPage, DepartmentListing, Inspector,

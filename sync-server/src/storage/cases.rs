@@ -23,7 +23,7 @@ fn user_bytes(u: Option<UserId>) -> Option<Vec<u8>> {
 }
 
 /// Writes (or rewrites) the summary row of a case.
-pub(crate) fn upsert_case(c: &Connection, row: &CaseRow) -> Result<(), StorageError> {
+pub(super) fn upsert_case(c: &Connection, row: &CaseRow) -> Result<(), StorageError> {
     let r = &row.record;
     let report = &row.report;
     c.prepare_cached(
@@ -87,7 +87,7 @@ pub(crate) fn upsert_case(c: &Connection, row: &CaseRow) -> Result<(), StorageEr
 }
 
 /// Whether the case is urgent (a server-side fact kept only in the summary).
-pub fn case_urgent(c: &Connection, id: DocId) -> Result<bool, StorageError> {
+pub(super) fn case_urgent(c: &Connection, id: DocId) -> Result<bool, StorageError> {
     Ok(
         c.prepare_cached("SELECT urgent FROM cases WHERE doc_id = ?1")?
             .query_row([id.as_bytes()], |r| r.get(0))
@@ -97,7 +97,7 @@ pub fn case_urgent(c: &Connection, id: DocId) -> Result<bool, StorageError> {
 }
 
 /// Lets `user` read (and so sync) a case from `seq` on.
-pub(crate) fn grant_reader(
+pub(super) fn grant_reader(
     c: &Connection,
     user: UserId,
     doc: DocId,
@@ -112,7 +112,7 @@ pub(crate) fn grant_reader(
 }
 
 /// Lets every active user of a department read a case dispatched to it.
-pub(crate) fn grant_department(
+pub(super) fn grant_department(
     c: &Connection,
     department: i64,
     doc: DocId,
@@ -275,6 +275,11 @@ impl Storage {
                 .query_row(refs.as_slice(), |r| r.get(0))?;
             Ok((listed(c, filter, offset, limit)?, total))
         })
+    }
+
+    /// Whether the case was marked urgent when it was entered.
+    pub fn case_urgent(&self, id: DocId) -> Result<bool, StorageError> {
+        self.read(|c| case_urgent(c, id))
     }
 
     pub fn case(&self, id: DocId) -> Result<Option<CaseListRow>, StorageError> {

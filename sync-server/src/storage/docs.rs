@@ -74,7 +74,11 @@ fn to_i64(n: u64) -> i64 {
 }
 
 /// Loads a document for `reader` (on a read connection the caller holds).
-pub fn load_doc(c: &Connection, id: DocId, reader: UserId) -> Result<Option<DocRow>, StorageError> {
+pub(super) fn load_doc(
+    c: &Connection,
+    id: DocId,
+    reader: UserId,
+) -> Result<Option<DocRow>, StorageError> {
     let mut stmt = c.prepare_cached(
         "SELECT d.bytes, d.owner_user, d.owner_device, d.heads, d.received_at, d.seq,
                 EXISTS (SELECT 1 FROM doc_readers r WHERE r.doc_id = d.id AND r.user_id = ?2)
@@ -220,7 +224,7 @@ impl Storage {
 }
 
 /// Stores a document (creating it with `owner` if new) under the next seq, which it returns.
-pub(crate) fn store_doc(
+pub(super) fn store_doc(
     c: &Connection,
     id: DocId,
     bytes: &[u8],

@@ -131,7 +131,7 @@ impl Storage {
     }
 }
 
-pub(crate) fn insert_contact(
+pub(super) fn insert_contact(
     c: &Connection,
     doc: DocId,
     contact: &Contact,

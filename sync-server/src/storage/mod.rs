@@ -7,6 +7,7 @@
 //! implement the same methods.
 
 pub mod accounts;
+mod case_writes;
 mod cases;
 mod codec;
 pub mod device_pending;
@@ -14,25 +15,28 @@ mod docs;
 mod intake;
 mod migrate;
 mod open311;
+mod photo_refs;
+mod photos;
 mod reference;
 mod security;
 mod stats;
+mod tracks;
 mod users;
+mod vehicles;
 mod writer;
 
 pub use accounts::{DeviceLogin, DeviceRecord, LoginOutcome, LoginRecord, NewUser, SessionRecord};
-pub use cases::{CaseFilter, CaseListRow, Department, case_urgent};
-pub(crate) use cases::{grant_department, grant_reader, upsert_case};
-pub(crate) use docs::store_doc;
-pub use docs::{DocWrite, FeedRow, RefusalRecord, StoredDoc, load_doc};
-pub(crate) use intake::insert_contact;
+pub use case_writes::{CaseIntake, CaseVersion, NewReaders};
+pub use cases::{CaseFilter, CaseListRow, Department};
+pub use docs::{DocWrite, FeedRow, RefusalRecord, StoredDoc};
 pub use intake::{ApiKeyOwner, Contact};
 pub use open311::Open311Fields;
-pub(crate) use open311::insert_open311_fields;
+pub use photo_refs::PhotoRefs;
 pub(crate) use reference::in_service;
 pub use reference::{CitySeed, CitySummary, ComponentRow, DepartmentRow, UnitGridRow, WorkGridRow};
 pub use security::SecurityEvent;
 pub use stats::Stats;
+pub use tracks::ReportedAt;
 pub(crate) use users::is_active_inspector;
 pub use users::{UserChange, UserListing};
 
@@ -119,7 +123,7 @@ impl Storage {
     }
 
     /// Runs `f` on a read connection (a pooled one, or a new one when all are busy).
-    pub fn read<T>(
+    fn read<T>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, StorageError>,
     ) -> Result<T, StorageError> {
@@ -147,7 +151,7 @@ impl Storage {
 
     /// Runs `f` inside the writer's next group transaction and returns once that is committed.
     /// An error from `f` rolls back `f`'s writes only.
-    pub fn write<T: Send + 'static>(
+    fn write<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, StorageError> + Send + 'static,
     ) -> Result<T, StorageError> {

@@ -13,7 +13,7 @@ pub struct Open311Fields {
     pub media_url: Option<String>,
 }
 
-pub(crate) fn insert_open311_fields(
+pub(super) fn insert_open311_fields(
     c: &Connection,
     doc: DocId,
     fields: &Open311Fields,

@@ -7,7 +7,7 @@ use crate::auth::DeviceSession;
 use crate::caseflow::summary::summarize;
 use crate::clock;
 use crate::state::AppState;
-use crate::storage::{DocWrite, StorageError, StoredDoc, case_urgent, load_doc};
+use crate::storage::{DocWrite, StorageError, StoredDoc};
 use cgt_shared::DocId;
 use cgt_shared::wire::{DocOutcome, Head, Limits, PushFrame, WireError, decode};
 use std::collections::HashMap;
@@ -54,96 +54,93 @@ pub fn process_frame(
     let mut writes = Vec::new();
     // Documents stored earlier in this frame, not yet committed.
     let mut pending: HashMap<DocId, StoredDoc> = HashMap::new();
-    storage.read(|conn| {
-        for push in &frame.docs {
-            let existing = match pending.get(&push.id) {
-                Some(doc) => Some(doc.clone()),
-                None => load_doc(conn, push.id, caller.writer.user)?.map(|row| row.doc),
-            };
-            let merged = match budget.admit(&push.changes) {
-                Err(refused) => refused,
-                Ok(()) => merge_guarded(
-                    existing.as_ref().map(|d| Existing {
-                        bytes: &d.bytes,
-                        owner: d.owner,
-                        readable: d.readable,
-                    }),
-                    push,
-                    &cx,
-                ),
-            };
-            let outcome = match merged {
-                Merged::Unchanged { device_heads } => {
-                    result.pushed.push((push.id, device_heads));
-                    DocOutcome::Stored
-                }
-                Merged::MissingDeps => DocOutcome::MissingDeps,
-                Merged::Refused {
+    for push in &frame.docs {
+        let existing = match pending.get(&push.id) {
+            Some(doc) => Some(doc.clone()),
+            None => storage.doc(push.id, caller.writer.user)?.map(|row| row.doc),
+        };
+        let merged = match budget.admit(&push.changes) {
+            Err(refused) => refused,
+            Ok(()) => merge_guarded(
+                existing.as_ref().map(|d| Existing {
+                    bytes: &d.bytes,
+                    owner: d.owner,
+                    readable: d.readable,
+                }),
+                push,
+                &cx,
+            ),
+        };
+        let outcome = match merged {
+            Merged::Unchanged { device_heads } => {
+                result.pushed.push((push.id, device_heads));
+                DocOutcome::Stored
+            }
+            Merged::MissingDeps => DocOutcome::MissingDeps,
+            Merged::Refused {
+                status,
+                reason,
+                changes,
+            } => {
+                tracing::warn!(doc = %push.id, user = %caller.writer.user, status, %reason, "push refused");
+                writes.push(DocWrite::Refusal {
+                    doc: push.id,
                     status,
-                    reason,
+                    reason: reason.clone(),
                     changes,
-                } => {
-                    tracing::warn!(doc = %push.id, user = %caller.writer.user, status, %reason, "push refused");
-                    writes.push(DocWrite::Refusal {
-                        doc: push.id,
-                        status,
-                        reason: reason.clone(),
-                        changes,
-                    });
-                    DocOutcome::Refused { status, reason }
+                });
+                DocOutcome::Refused { status, reason }
+            }
+            Merged::Stored {
+                bytes,
+                heads,
+                device_heads,
+                owner,
+                answered,
+                case,
+            } => {
+                if answered > 0 {
+                    tracing::info!(doc = %push.id, answered, "answered device commands");
                 }
-                Merged::Stored {
+                pending.insert(
+                    push.id,
+                    StoredDoc {
+                        bytes: bytes.clone(),
+                        owner,
+                        heads: heads.clone(),
+                        received_at: existing.as_ref().map_or(now, |d| d.received_at),
+                        readable: true,
+                    },
+                );
+                let received_at = existing.as_ref().map_or(now, |d| d.received_at);
+                let case = match case.map(|c| *c) {
+                    Some((report, events)) => {
+                        let urgent = storage.case_urgent(push.id)?;
+                        Some(Box::new(summarize(
+                            push.id,
+                            &report,
+                            &events,
+                            received_at,
+                            urgent,
+                            &state.rules(),
+                            now,
+                        )))
+                    }
+                    None => None,
+                };
+                writes.push(DocWrite::Store {
+                    id: push.id,
                     bytes,
                     heads,
-                    device_heads,
                     owner,
-                    answered,
                     case,
-                } => {
-                    if answered > 0 {
-                        tracing::info!(doc = %push.id, answered, "answered device commands");
-                    }
-                    pending.insert(
-                        push.id,
-                        StoredDoc {
-                            bytes: bytes.clone(),
-                            owner,
-                            heads: heads.clone(),
-                            received_at: existing.as_ref().map_or(now, |d| d.received_at),
-                            readable: true,
-                        },
-                    );
-                    let received_at = existing.as_ref().map_or(now, |d| d.received_at);
-                    let case = match case.map(|c| *c) {
-                        Some((report, events)) => {
-                            let urgent = case_urgent(conn, push.id)?;
-                            Some(Box::new(summarize(
-                                push.id,
-                                &report,
-                                &events,
-                                received_at,
-                                urgent,
-                                &state.rules(),
-                                now,
-                            )))
-                        }
-                        None => None,
-                    };
-                    writes.push(DocWrite::Store {
-                        id: push.id,
-                        bytes,
-                        heads,
-                        owner,
-                        case,
-                    });
-                    result.pushed.push((push.id, device_heads));
-                    DocOutcome::Stored
-                }
-            };
-            result.outcomes.push(outcome);
-        }
-        Ok(())
-    })?;
+                });
+                result.pushed.push((push.id, device_heads));
+                DocOutcome::Stored
+            }
+        };
+        result.outcomes.push(outcome);
+    }
     storage.commit_push(caller.writer.user, caller.device, writes, now)?;
     Ok(result)
 }

@@ -2,7 +2,7 @@
 //! a source site to a disposal site, and a sanitation vehicle (环卫车) on a north–south route.
 //! Their keys are fixed so that a simulated GPS unit can post to a demo server.
 
-use super::vehicles::{Registration, VehicleKind, register};
+use super::vehicles::{Registration, VehicleKind};
 use crate::storage::{Storage, StorageError};
 use cgt_shared::Timestamp;
 use cgt_shared::geometry::Point;
@@ -67,12 +67,10 @@ pub fn registrations() -> Vec<Registration> {
 
 /// Registers the demo fleet (ids already taken are left alone).
 pub fn seed(storage: &Storage, now: Timestamp) -> Result<(), StorageError> {
-    storage.write(move |c| {
-        for (registration, (_, key)) in registrations().iter().zip(DEMO_VEHICLES) {
-            register(c, registration, key, now)?;
-        }
-        Ok(())
-    })
+    for (registration, (_, key)) in registrations().into_iter().zip(DEMO_VEHICLES) {
+        storage.register_vehicle(registration, key.to_string(), now)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,22 +1,12 @@
-//! Monitored vehicles (`migrations/0011_vehicles.sql`): an admin registers a unit with its rules
-//! and receives the key it sends with every position; each position is stored and the alarms of
-//! its (China) day are recomputed from all the day's positions, so a late or out-of-order
-//! position changes the alarms exactly as if it had arrived in time. An alarm running across
-//! midnight is reported as two.
+//! Monitored vehicles: an admin registers a unit with its rules and receives the key it sends
+//! with every position (stored with the positions and alarms by `storage::vehicles`). This is
+//! what a registration may hold and what the console is shown.
 
-use super::osmand::Report;
-use crate::storage::StorageError;
 use cgt_shared::Timestamp;
-use cgt_shared::china_time;
-use cgt_shared::track::TrackPoint;
-use cgt_shared::vehicle::{Alarm, AlarmKind, Corridor, Site, VehicleRules, evaluate};
-use rusqlite::{Connection, OptionalExtension, params};
+use cgt_shared::vehicle::{Alarm, Corridor, Site, VehicleRules};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
-
-/// Most evidence positions returned with one alarm.
-const MAX_EVIDENCE: usize = 500;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -28,14 +18,14 @@ pub enum VehicleKind {
 }
 
 impl VehicleKind {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             VehicleKind::MuckTruck => "muck_truck",
             VehicleKind::Sanitation => "sanitation",
         }
     }
 
-    fn parse(s: &str) -> VehicleKind {
+    pub fn parse(s: &str) -> VehicleKind {
         if s == "sanitation" {
             VehicleKind::Sanitation
         } else {
@@ -100,7 +90,7 @@ impl Registration {
         None
     }
 
-    fn rules(&self) -> VehicleRules {
+    pub fn rules(&self) -> VehicleRules {
         VehicleRules::new(
             self.speed_limit_kmh,
             self.corridor.clone(),
@@ -109,126 +99,9 @@ impl Registration {
     }
 }
 
-fn key_hash(key: &str) -> String {
+/// What is stored of a unit's key: its SHA-256, in hex.
+pub fn key_hash(key: &str) -> String {
     hex::encode(Sha256::digest(key.as_bytes()))
-}
-
-/// Stores a vehicle with the hash of `key`; `false` when the id is taken.
-pub fn register(
-    c: &Connection,
-    registration: &Registration,
-    key: &str,
-    now: Timestamp,
-) -> Result<bool, StorageError> {
-    let rules = serde_json::to_string(&registration.rules())
-        .map_err(|e| StorageError::Corrupt(e.to_string()))?;
-    let inserted = c
-        .prepare_cached(
-            "INSERT INTO vehicles (id, name, kind, key_sha256, rules, registered_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
-        )?
-        .execute(params![
-            registration.id,
-            registration.name.trim(),
-            registration.kind.as_str(),
-            key_hash(key),
-            rules,
-            now.millis(),
-        ])?;
-    Ok(inserted == 1)
-}
-
-/// Whether `key` is the key of registered unit `id` (a read: the key is checked before the
-/// position goes to the writer).
-pub fn key_matches(c: &Connection, id: &str, key: &str) -> Result<bool, StorageError> {
-    let hash: Option<String> = c
-        .prepare_cached("SELECT key_sha256 FROM vehicles WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?;
-    Ok(hash.is_some_and(|h| h == key_hash(key)))
-}
-
-fn rules_of(c: &Connection, id: &str, key: &str) -> Result<Option<VehicleRules>, StorageError> {
-    let row: Option<(String, String)> = c
-        .prepare_cached("SELECT key_sha256, rules FROM vehicles WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let Some((_, rules)) = row.filter(|(hash, _)| *hash == key_hash(key)) else {
-        return Ok(None);
-    };
-    serde_json::from_str(&rules)
-        .map(Some)
-        .map_err(|e| StorageError::Corrupt(format!("vehicle {id}: {e}")))
-}
-
-/// Stores a reported position and recomputes the alarms of its day. `false` when the id is not
-/// registered or the key is wrong (the two are not told apart).
-pub fn ingest(c: &Connection, report: &Report, now: Timestamp) -> Result<bool, StorageError> {
-    let Some(rules) = rules_of(c, &report.id, &report.key)? else {
-        return Ok(false);
-    };
-    let p = &report.point;
-    c.prepare_cached(
-        "INSERT INTO vehicle_positions
-           (vehicle_id, at, lat, lon, speed_mps, bearing, accuracy_m, received_at, altitude_m,
-            battery_pct)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING",
-    )?
-    .execute(params![
-        report.id,
-        p.at.millis(),
-        p.lat,
-        p.lon,
-        p.speed_mps.map(f64::from),
-        report.bearing,
-        f64::from(p.accuracy_m),
-        now.millis(),
-        report.altitude_m,
-        report.battery_pct,
-    ])?;
-    let day = china_time::day_of(p.at);
-    let (start, end) = china_time::day_bounds(day);
-    let alarms = evaluate(&rules, positions(c, &report.id, start, end)?);
-    c.prepare_cached("DELETE FROM vehicle_alarms WHERE vehicle_id = ?1 AND day = ?2")?
-        .execute(params![report.id, day])?;
-    let mut insert = c.prepare_cached(
-        "INSERT INTO vehicle_alarms (vehicle_id, day, kind, from_at, to_at, peak)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    for a in alarms {
-        insert.execute(params![
-            report.id,
-            day,
-            a.kind.as_str(),
-            a.from.millis(),
-            a.to.millis(),
-            a.peak
-        ])?;
-    }
-    Ok(true)
-}
-
-fn positions(
-    c: &Connection,
-    vehicle: &str,
-    from: Timestamp,
-    to: Timestamp,
-) -> Result<Vec<TrackPoint>, StorageError> {
-    let mut stmt = c.prepare_cached(
-        "SELECT at, lat, lon, accuracy_m, speed_mps FROM vehicle_positions
-         WHERE vehicle_id = ?1 AND at >= ?2 AND at < ?3 ORDER BY at",
-    )?;
-    let rows = stmt.query_map(params![vehicle, from.millis(), to.millis()], |r| {
-        Ok(TrackPoint {
-            at: Timestamp(r.get(0)?),
-            lat: r.get(1)?,
-            lon: r.get(2)?,
-            accuracy_m: r.get::<_, f64>(3)? as f32,
-            speed_mps: r.get::<_, Option<f64>>(4)?.map(|s| s as f32),
-            mock: false,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// A registered vehicle as the console lists it.
@@ -243,41 +116,6 @@ pub struct VehicleView {
     pub last_position: Option<[f64; 2]>,
 }
 
-pub fn list(c: &Connection) -> Result<Vec<VehicleView>, StorageError> {
-    let mut stmt = c.prepare_cached(
-        "SELECT v.id, v.name, v.kind, v.rules, p.at, p.lon, p.lat FROM vehicles v
-         LEFT JOIN vehicle_positions p ON p.vehicle_id = v.id
-           AND p.at = (SELECT max(at) FROM vehicle_positions WHERE vehicle_id = v.id)
-         ORDER BY v.id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, Option<i64>>(4)?,
-            r.get::<_, Option<f64>>(5)?,
-            r.get::<_, Option<f64>>(6)?,
-        ))
-    })?;
-    let mut views = Vec::new();
-    for row in rows {
-        let (id, name, kind, rules, at, lon, lat) = row?;
-        let rules = serde_json::from_str(&rules)
-            .map_err(|e| StorageError::Corrupt(format!("vehicle {id}: {e}")))?;
-        views.push(VehicleView {
-            id,
-            name,
-            kind: VehicleKind::parse(&kind),
-            rules,
-            last_at: at.map(Timestamp),
-            last_position: lon.zip(lat).map(|(lon, lat)| [lon, lat]),
-        });
-    }
-    Ok(views)
-}
-
 /// An alarm with the positions that show it: `[lon, lat, ms, speed m/s or null]`.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct AlarmView {
@@ -286,52 +124,4 @@ pub struct AlarmView {
     #[serde(flatten)]
     pub alarm: Alarm,
     pub evidence: Vec<(f64, f64, i64, Option<f64>)>,
-}
-
-/// Alarms starting in `[from, to)`, of one vehicle or all, in time order.
-pub fn alarms(
-    c: &Connection,
-    from: Timestamp,
-    to: Timestamp,
-    vehicle: Option<&str>,
-) -> Result<Vec<AlarmView>, StorageError> {
-    let mut stmt = c.prepare_cached(
-        "SELECT a.vehicle_id, v.name, a.kind, a.from_at, a.to_at, a.peak
-         FROM vehicle_alarms a JOIN vehicles v ON v.id = a.vehicle_id
-         WHERE a.from_at >= ?1 AND a.from_at < ?2 AND (?3 IS NULL OR a.vehicle_id = ?3)
-         ORDER BY a.from_at, a.vehicle_id, a.kind",
-    )?;
-    let rows = stmt.query_map(params![from.millis(), to.millis(), vehicle], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, i64>(4)?,
-            r.get::<_, f64>(5)?,
-        ))
-    })?;
-    let mut views = Vec::new();
-    for row in rows {
-        let (vehicle_id, vehicle_name, kind, from_at, to_at, peak) = row?;
-        let kind = AlarmKind::parse(&kind)
-            .ok_or_else(|| StorageError::Corrupt(format!("alarm kind {kind}")))?;
-        let evidence = positions(c, &vehicle_id, Timestamp(from_at), Timestamp(to_at + 1))?
-            .into_iter()
-            .take(MAX_EVIDENCE)
-            .map(|p| (p.lon, p.lat, p.at.millis(), p.speed_mps.map(f64::from)))
-            .collect();
-        views.push(AlarmView {
-            vehicle_id,
-            vehicle_name,
-            alarm: Alarm {
-                kind,
-                from: Timestamp(from_at),
-                to: Timestamp(to_at),
-                peak,
-            },
-            evidence,
-        });
-    }
-    Ok(views)
 }

@@ -1,16 +1,66 @@
-//! The SQL of photos: `photos` (stored and verified) and `photo_uploads` (under way).
+//! The photos' index: `photos` (stored and verified) and `photo_uploads` (under way). The
+//! bytes live in the blob store (`photos::files`); this is what the server knows about them.
 
-use super::hash::PhotoHash;
-use super::upload::{Holder, Partial};
-use crate::storage::StorageError;
-use cgt_shared::{DeviceId, Timestamp, UserId};
+use super::{Storage, StorageError};
+use crate::photos::PhotoHash;
+use crate::photos::upload::{Holder, Partial, Uploader};
+use cgt_shared::{DeviceId, Timestamp};
 use rusqlite::{Connection, OptionalExtension};
 
-/// Who sends a photo.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Uploader {
-    pub user: UserId,
-    pub device: DeviceId,
+/// The upload of a photo under way, with the device that holds it.
+pub type UnderWay = Option<(Partial, Holder)>;
+
+impl Storage {
+    /// The size of a stored photo, and the upload of it under way (read together).
+    pub fn photo_state(&self, hash: &PhotoHash) -> Result<(Option<u64>, UnderWay), StorageError> {
+        self.read(|c| Ok((stored_size(c, hash)?, upload(c, hash)?)))
+    }
+
+    /// The size of a stored photo.
+    pub fn photo_size(&self, hash: &PhotoHash) -> Result<Option<u64>, StorageError> {
+        self.read(|c| stored_size(c, hash))
+    }
+
+    /// Which of `hashes` are stored.
+    pub fn photos_stored(&self, hashes: &[String]) -> Result<Vec<bool>, StorageError> {
+        self.read(|c| stored_among(c, hashes))
+    }
+
+    /// Records an upload starting at byte 0, replacing any earlier one.
+    pub fn begin_photo_upload(
+        &self,
+        hash: &PhotoHash,
+        size: u64,
+        who: Uploader,
+        now: Timestamp,
+    ) -> Result<(), StorageError> {
+        let hash = hash.clone();
+        self.write(move |c| begin_upload(c, &hash, size, who, now))
+    }
+
+    /// Moves an upload on to `offset` bytes received.
+    pub fn advance_photo_upload(&self, hash: &PhotoHash, offset: u64) -> Result<(), StorageError> {
+        let hash = hash.clone();
+        self.write(move |c| set_offset(c, &hash, offset))
+    }
+
+    /// Forgets an upload under way.
+    pub fn drop_photo_upload(&self, hash: &PhotoHash) -> Result<(), StorageError> {
+        let hash = hash.clone();
+        self.write(move |c| drop_upload(c, &hash))
+    }
+
+    /// Records a photo as stored (its bytes are in place) and ends its upload.
+    pub fn record_photo(
+        &self,
+        hash: &PhotoHash,
+        size: u64,
+        who: Uploader,
+        now: Timestamp,
+    ) -> Result<(), StorageError> {
+        let hash = hash.clone();
+        self.write(move |c| insert_photo(c, &hash, size, who, now))
+    }
 }
 
 fn to_i64(n: u64) -> i64 {
@@ -21,8 +71,7 @@ fn to_u64(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
-/// The size of a stored photo.
-pub fn stored_size(c: &Connection, hash: &PhotoHash) -> Result<Option<u64>, StorageError> {
+fn stored_size(c: &Connection, hash: &PhotoHash) -> Result<Option<u64>, StorageError> {
     Ok(
         c.prepare_cached("SELECT size FROM photos WHERE sha256 = ?1")?
             .query_row([hash.as_str()], |r| r.get::<_, i64>(0))
@@ -31,8 +80,7 @@ pub fn stored_size(c: &Connection, hash: &PhotoHash) -> Result<Option<u64>, Stor
     )
 }
 
-/// Which of `hashes` are stored.
-pub fn stored_among(c: &Connection, hashes: &[String]) -> Result<Vec<bool>, StorageError> {
+fn stored_among(c: &Connection, hashes: &[String]) -> Result<Vec<bool>, StorageError> {
     let mut stmt = c.prepare_cached("SELECT EXISTS (SELECT 1 FROM photos WHERE sha256 = ?1)")?;
     hashes
         .iter()
@@ -41,7 +89,7 @@ pub fn stored_among(c: &Connection, hashes: &[String]) -> Result<Vec<bool>, Stor
 }
 
 /// The upload under way, with the device that holds it.
-pub fn upload(c: &Connection, hash: &PhotoHash) -> Result<Option<(Partial, Holder)>, StorageError> {
+fn upload(c: &Connection, hash: &PhotoHash) -> Result<UnderWay, StorageError> {
     let row = c
         .prepare_cached(
             "SELECT size, offset, device_id, started_at FROM photo_uploads WHERE sha256 = ?1",
@@ -69,8 +117,7 @@ pub fn upload(c: &Connection, hash: &PhotoHash) -> Result<Option<(Partial, Holde
     .transpose()
 }
 
-/// Records an upload starting at byte 0, replacing any earlier one.
-pub fn begin_upload(
+fn begin_upload(
     c: &Connection,
     hash: &PhotoHash,
     size: u64,
@@ -94,20 +141,19 @@ pub fn begin_upload(
     Ok(())
 }
 
-pub fn set_offset(c: &Connection, hash: &PhotoHash, offset: u64) -> Result<(), StorageError> {
+fn set_offset(c: &Connection, hash: &PhotoHash, offset: u64) -> Result<(), StorageError> {
     c.prepare_cached("UPDATE photo_uploads SET offset = ?2 WHERE sha256 = ?1")?
         .execute((hash.as_str(), to_i64(offset)))?;
     Ok(())
 }
 
-pub fn drop_upload(c: &Connection, hash: &PhotoHash) -> Result<(), StorageError> {
+fn drop_upload(c: &Connection, hash: &PhotoHash) -> Result<(), StorageError> {
     c.prepare_cached("DELETE FROM photo_uploads WHERE sha256 = ?1")?
         .execute([hash.as_str()])?;
     Ok(())
 }
 
-/// Records a photo as stored (its file is in place) and ends its upload.
-pub fn insert_photo(
+fn insert_photo(
     c: &Connection,
     hash: &PhotoHash,
     size: u64,

@@ -35,9 +35,9 @@ mod tests {
     fn a_database_from_before_versions_gets_outlines_from_its_bounding_boxes() {
         let c = Connection::open_in_memory().unwrap();
         for sql in [
-            include_str!("../../migrations/0001_accounts.sql"),
-            include_str!("../../migrations/0002_documents.sql"),
-            include_str!("../../migrations/0003_reference.sql"),
+            include_str!("../../../migrations/0001_accounts.sql"),
+            include_str!("../../../migrations/0002_documents.sql"),
+            include_str!("../../../migrations/0003_reference.sql"),
         ] {
             c.execute_batch(sql).unwrap();
         }
@@ -47,8 +47,10 @@ mod tests {
                '320508001001901', 120.585, 31.3277778, 120.5875, 31.33);",
         )
         .unwrap();
-        c.execute_batch(include_str!("../../migrations/0005_reference_versions.sql"))
-            .unwrap();
+        c.execute_batch(include_str!(
+            "../../../migrations/0005_reference_versions.sql"
+        ))
+        .unwrap();
         let (polygon, row_version): (String, i64) = c
             .query_row("SELECT polygon, version FROM unit_grids", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))

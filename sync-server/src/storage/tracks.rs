@@ -1,28 +1,123 @@
-//! The SQL of shifts and track segments (`migrations/0010_tracks.sql`) and the reads the
-//! replay, the day summary and the list of people on shift need.
+//! Shifts and track segments (`migrations/0010_tracks.sql`) and the reads the replay, the day
+//! summary and the list of people on shift need.
 
-use crate::storage::StorageError;
+use super::{Storage, StorageError};
+use crate::tracks::shifts::{OnShift, Person, ShiftRefusal, ShiftSpan};
 use cgt_shared::geometry::Point;
 use cgt_shared::track::TrackPoint;
 use cgt_shared::track::codec;
 use cgt_shared::track::coverage::UnitGridShape;
 use cgt_shared::track::wire::{MAX_SEGMENT_POINTS, ShiftReport};
-use cgt_shared::{DeviceId, Timestamp, UserId};
+use cgt_shared::{DeviceId, DocId, Timestamp, UserId};
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// A person whose track may be asked for.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
-pub struct Person {
-    pub id: UserId,
-    pub username: String,
-    pub display_name: String,
+/// A report a person made, where and when (the replay labels it).
+pub struct ReportedAt {
+    pub id: DocId,
+    pub at: Timestamp,
+    pub lat: f64,
+    pub lon: f64,
+    pub kind: String,
+    pub class: u8,
+    pub subclass: u8,
 }
 
-/// The user named by id or username.
-pub fn person(c: &Connection, name_or_id: &str) -> Result<Option<Person>, StorageError> {
+impl Storage {
+    /// The user named by id or username.
+    pub fn person(&self, name_or_id: &str) -> Result<Option<Person>, StorageError> {
+        self.read(|c| person(c, name_or_id))
+    }
+
+    /// Records a shift or its end; the end, once known, is kept.
+    pub fn put_shift(
+        &self,
+        id: Uuid,
+        (device, user): (DeviceId, UserId),
+        report: ShiftReport,
+        now: Timestamp,
+    ) -> Result<Result<(), ShiftRefusal>, StorageError> {
+        self.write(move |c| put_shift(c, id, device, user, report, now))
+    }
+
+    /// Stores a segment unless a version at least as long is stored; returns the points held.
+    pub fn put_segment(
+        &self,
+        who: (DeviceId, UserId),
+        at: (Uuid, u32),
+        points: Vec<TrackPoint>,
+        data: Vec<u8>,
+        now: Timestamp,
+    ) -> Result<Result<usize, ShiftRefusal>, StorageError> {
+        self.write(move |c| put_segment(c, who, at, &points, &data, now))
+    }
+
+    /// A person's points from `from` (inclusive) to `to` (exclusive), in time order, one per
+    /// instant.
+    pub fn track_points(
+        &self,
+        user: UserId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<TrackPoint>, StorageError> {
+        self.read(|c| points(c, user, from, to))
+    }
+
+    /// A person's shifts overlapping `[from, to)`.
+    pub fn shifts(
+        &self,
+        user: UserId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<ShiftSpan>, StorageError> {
+        self.read(|c| shifts(c, user, from, to))
+    }
+
+    /// The unit grids of the work grids the person is the inspector of.
+    pub fn unit_grids_of(&self, user: UserId) -> Result<Vec<UnitGridShape>, StorageError> {
+        self.read(|c| unit_grids_of(c, user))
+    }
+
+    /// People with a shift open that started after `since`, with their last known position.
+    pub fn on_shift(&self, since: Timestamp) -> Result<Vec<OnShift>, StorageError> {
+        self.read(|c| on_shift(c, since))
+    }
+
+    /// Reports by `user` with a device time in `[from, to)`, oldest first.
+    pub fn reports_by(
+        &self,
+        user: UserId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<ReportedAt>, StorageError> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT doc_id, reported_at, lat, lon, kind, class, subclass FROM cases
+                 WHERE reporter = ?1 AND reported_at >= ?2 AND reported_at < ?3
+                 ORDER BY reported_at",
+            )?;
+            let mut rows = stmt.query(params![user.as_bytes(), from.millis(), to.millis()])?;
+            let mut reports = Vec::new();
+            while let Some(r) = rows.next()? {
+                let id: Vec<u8> = r.get(0)?;
+                reports.push(ReportedAt {
+                    id: <[u8; 16]>::try_from(id.as_slice())
+                        .map(DocId::from_bytes)
+                        .map_err(|_| StorageError::Corrupt("case id is not 16 bytes".into()))?,
+                    at: Timestamp(r.get(1)?),
+                    lat: r.get(2)?,
+                    lon: r.get(3)?,
+                    kind: r.get(4)?,
+                    class: r.get(5)?,
+                    subclass: r.get(6)?,
+                });
+            }
+            Ok(reports)
+        })
+    }
+}
+
+fn person(c: &Connection, name_or_id: &str) -> Result<Option<Person>, StorageError> {
     let id = Uuid::parse_str(name_or_id)
         .ok()
         .map(|u| u.into_bytes().to_vec());
@@ -39,15 +134,7 @@ pub fn person(c: &Connection, name_or_id: &str) -> Result<Option<Person>, Storag
     .optional()?)
 }
 
-/// Why a shift report was not recorded.
-#[derive(Debug, PartialEq, Eq)]
-pub enum ShiftRefusal {
-    /// Another device owns a shift of this id.
-    OtherDevice,
-}
-
-/// Records a shift or its end; the end, once known, is kept.
-pub fn put_shift(
+fn put_shift(
     c: &Connection,
     id: Uuid,
     device: DeviceId,
@@ -78,8 +165,7 @@ pub fn put_shift(
     Ok(Ok(()))
 }
 
-/// Stores a segment unless a version at least as long is stored; returns the points held.
-pub fn put_segment(
+fn put_segment(
     c: &Connection,
     (device, user): (DeviceId, UserId),
     (shift, number): (Uuid, u32),
@@ -131,9 +217,7 @@ pub fn put_segment(
     Ok(Ok(points.len()))
 }
 
-/// A person's points from `from` (inclusive) to `to` (exclusive), in time order, one per
-/// instant.
-pub fn points(
+fn points(
     c: &Connection,
     user: UserId,
     from: Timestamp,
@@ -157,16 +241,7 @@ pub fn points(
     Ok(points)
 }
 
-/// A shift as the replay shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
-pub struct ShiftSpan {
-    pub id: Uuid,
-    pub started_at: Timestamp,
-    pub ended_at: Option<Timestamp>,
-}
-
-/// A person's shifts overlapping `[from, to)`.
-pub fn shifts(
+fn shifts(
     c: &Connection,
     user: UserId,
     from: Timestamp,
@@ -187,8 +262,7 @@ pub fn shifts(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The unit grids of the work grids the person is the inspector of.
-pub fn unit_grids_of(c: &Connection, user: UserId) -> Result<Vec<UnitGridShape>, StorageError> {
+fn unit_grids_of(c: &Connection, user: UserId) -> Result<Vec<UnitGridShape>, StorageError> {
     let mut stmt = c.prepare_cached(
         "SELECT u.code, u.polygon FROM unit_grids u JOIN work_grids w ON u.work_grid = w.code
          WHERE w.inspector_user = ?1 AND u.retired = 0 AND w.retired = 0 ORDER BY u.code",
@@ -206,19 +280,7 @@ pub fn unit_grids_of(c: &Connection, user: UserId) -> Result<Vec<UnitGridShape>,
     Ok(grids)
 }
 
-/// Someone on shift (在线人员) and where they were last.
-#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
-pub struct OnShift {
-    pub person: Person,
-    pub shift_started_at: Timestamp,
-    pub last_at: Option<Timestamp>,
-    /// `[lon, lat]`.
-    #[schema(value_type = Option<cgt_shared::geometry::LonLat>)]
-    pub last_position: Option<Point>,
-}
-
-/// People with a shift open that started after `since`, with their last known position.
-pub fn on_shift(c: &Connection, since: Timestamp) -> Result<Vec<OnShift>, StorageError> {
+fn on_shift(c: &Connection, since: Timestamp) -> Result<Vec<OnShift>, StorageError> {
     let mut stmt = c.prepare_cached(
         "SELECT u.id, u.username, u.display_name, s.started_at,
                 (SELECT max(last_at) FROM track_segments g WHERE g.shift_id = s.id) AS last_at,

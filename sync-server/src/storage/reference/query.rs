@@ -2,9 +2,9 @@
 //! departments and the category table; everything, or what changed after a version. All reads
 //! run in one snapshot, so the version answered matches the rows.
 
-use super::answer::{baseline, delta_is_smaller};
 use super::categories;
 use super::version;
+use crate::reference::answer::{baseline, delta_is_smaller};
 use crate::storage::{Storage, StorageError};
 use cgt_shared::UserId;
 use cgt_shared::wire::reference::{

@@ -1,7 +1,7 @@
 //! Reference data of a city (departments, grids, components) and seeding it with its users.
 
-use super::accounts::{NewUser, insert_user};
-use super::{Storage, StorageError};
+use crate::storage::accounts::{NewUser, insert_user};
+use crate::storage::{Storage, StorageError};
 use cgt_shared::{ComponentId, GridCode, UserId};
 use rusqlite::{Connection, OptionalExtension};
 
