@@ -10,7 +10,7 @@ use crate::storage::{Storage, StorageError};
 use crate::sync::locks::DocLocks;
 use cgt_shared::CategoryTable;
 use cgt_shared::caseflow::calendar::WorkCalendar;
-use cgt_shared::caseflow::limits::TimeLimits;
+use cgt_shared::caseflow::limits::{TimeLimits, yellow_at};
 use cgt_shared::category::CategoryError;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -81,6 +81,11 @@ impl AppState {
         let limits = load_rules(&settings.time_limits_file, TimeLimits::builtin, |text| {
             TimeLimits::from_toml(text).map_err(|e| e.to_string())
         })?;
+        let filled =
+            storage.fill_step_yellow(|deadline, limit| yellow_at(&calendar, deadline, limit))?;
+        if filled > 0 {
+            tracing::info!(cases = filled, "filled in when running steps turn yellow");
+        }
         Ok(AppState {
             inner: Arc::new(Inner {
                 settings,

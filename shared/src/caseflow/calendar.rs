@@ -170,6 +170,31 @@ impl WorkCalendar {
         }
         self.instant(limit, 0)
     }
+
+    /// The earliest instant from which at most `left_ms` of working time remains before `end`
+    /// (`working_ms(t, end) <= left_ms` exactly from then on).
+    pub fn earliest_with_left(&self, end: Timestamp, left_ms: i64) -> Timestamp {
+        let (mut day, mut to) = self.local(end);
+        let mut left = left_ms.max(0);
+        let limit = day - MAX_SPAN_DAYS;
+        while day >= limit {
+            if self.is_workday(day) {
+                for &(a, b) in self.periods.iter().rev() {
+                    let until = b.min(to);
+                    if until <= a {
+                        continue;
+                    }
+                    if left < until - a {
+                        return self.instant(day, until - left);
+                    }
+                    left -= until - a;
+                }
+            }
+            day -= 1;
+            to = Timestamp::MS_PER_DAY;
+        }
+        self.instant(limit, 0)
+    }
 }
 
 /// `HH:MM` as milliseconds after midnight.

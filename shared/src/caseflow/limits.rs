@@ -236,6 +236,12 @@ impl Warning {
     }
 }
 
+/// The instant a running step turns yellow: from then on at most a fifth of its limit is left
+/// before `deadline`, so [`Warning::of`] says yellow (or red, past the deadline).
+pub fn yellow_at(calendar: &WorkCalendar, deadline: Timestamp, limit_ms: i64) -> Timestamp {
+    calendar.earliest_with_left(deadline, (limit_ms * 2).div_euclid(10))
+}
+
 /// How far a running step is through its limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Progress {

@@ -464,6 +464,59 @@ fn deadlines_skip_nights_weekends_and_holidays() {
 }
 
 #[test]
+fn the_earliest_instant_with_working_time_left() {
+    let cal = WorkCalendar::builtin();
+    let minute = 60_000;
+    // Monday 2026-12-07, 10:00 China time; the day's periods are the shipped calendar's.
+    let end = cst("2026-12-07", 10, 0);
+    for left in [
+        0,
+        1,
+        minute,
+        30 * minute,
+        2 * 60 * minute,
+        3 * cal.day_ms() + 7,
+    ] {
+        let t = cal.earliest_with_left(end, left);
+        assert!(cal.working_ms(t, end) <= left, "left {left}");
+        assert!(cal.working_ms(t.plus_millis(-1), end) > left, "left {left}");
+    }
+    // An end in the night: nothing is left from the end of the day's last period on.
+    let night = cst("2026-12-07", 23, 0);
+    let t = cal.earliest_with_left(night, 0);
+    assert_eq!(cal.working_ms(t, night), 0);
+    assert!(cal.working_ms(t.plus_millis(-1), night) > 0);
+}
+
+proptest::proptest! {
+    #[test]
+    fn earliest_with_left_is_exactly_where_working_time_drops_to_the_budget(
+        end in 1_700_000_000_000i64..1_900_000_000_000,
+        left in 0i64..40 * 24 * 3_600_000,
+    ) {
+        let cal = WorkCalendar::builtin();
+        let end = Timestamp(end);
+        let t = cal.earliest_with_left(end, left);
+        proptest::prop_assert!(t <= end);
+        proptest::prop_assert!(cal.working_ms(t, end) <= left);
+        proptest::prop_assert!(cal.working_ms(t.plus_millis(-1), end) > left);
+    }
+
+    #[test]
+    fn a_step_is_yellow_exactly_from_yellow_at_until_its_deadline(
+        now in 1_700_000_000_000i64..1_900_000_000_000,
+        before in 0i64..20 * 24 * 3_600_000,
+        limit in 1i64..200 * 3_600_000,
+    ) {
+        let cal = WorkCalendar::builtin();
+        let (now, deadline) = (Timestamp(now), Timestamp(now + before));
+        let warning = Warning::of(limit - cal.working_ms(now, deadline), limit);
+        let yellow = super::limits::yellow_at(&cal, deadline, limit);
+        proptest::prop_assert_eq!(warning != Warning::Green, now >= yellow);
+    }
+}
+
+#[test]
 fn calendar_data_is_checked() {
     let bad = |text: &str| assert!(WorkCalendar::from_toml(text).is_err(), "{text}");
     bad("utc_offset_minutes = 480\nworking_hours = [\"12:00-09:00\"]");

@@ -258,30 +258,13 @@ pub async fn queue(
         filter.statuses = default_statuses(*role);
     }
     let now = clock::now();
+    filter.warning = warning.map(|colour| (colour, now));
     let offset = u64::from(page - 1) * u64::from(per_page);
     blocking(move || {
         let item = |row| case_item(row, state.table(), state.rules().calendar, now);
-        let (items, total) = match warning {
-            // Paged by the query, with the true count.
-            None => {
-                let (rows, total) = storage.case_page(&filter, offset, per_page)?;
-                (rows.into_iter().map(item).collect(), total)
-            }
-            // The colour depends on the working calendar at `now`: every matching case is
-            // coloured, then the page is cut.
-            Some(colour) => {
-                let matching: Vec<CaseItem> = storage
-                    .cases(&filter, u32::MAX)?
-                    .into_iter()
-                    .map(item)
-                    .filter(|item| item.warning == Some(colour))
-                    .collect();
-                let total = matching.len() as u64;
-                let start = usize::try_from(offset).unwrap_or(usize::MAX);
-                let page = matching.into_iter().skip(start).take(per_page as usize);
-                (page.collect(), total)
-            }
-        };
+        // Filtered (colour included), sorted and paged by the query, with the true count.
+        let (rows, total) = storage.case_page(&filter, offset, per_page)?;
+        let items = rows.into_iter().map(item).collect();
         Ok(Json(Page {
             items,
             total,

@@ -4,7 +4,7 @@
 use cgt_shared::caseflow::calendar::WorkCalendar;
 use cgt_shared::caseflow::event::{CaseStatus, WorkflowEvent};
 use cgt_shared::caseflow::limits::{
-    Step, TimeLimits, Urgency, current_step, handle_limit_ms, progress,
+    Step, TimeLimits, Urgency, current_step, handle_limit_ms, progress, yellow_at,
 };
 use cgt_shared::caseflow::{CaseState, Source};
 use cgt_shared::evaluation::CaseRecord;
@@ -26,6 +26,9 @@ pub struct CaseRow {
     pub step_started_at: Option<Timestamp>,
     pub step_deadline: Option<Timestamp>,
     pub step_limit_ms: Option<i64>,
+    /// When the running step turns yellow (see `limits::yellow_at`), so queues filter by colour
+    /// in the query.
+    pub step_yellow_at: Option<Timestamp>,
     pub updated_at: Timestamp,
 }
 
@@ -136,6 +139,9 @@ pub fn summarize(
         step_started_at: running.map(|(_, t)| t),
         step_deadline,
         step_limit_ms: running.map(|(s, _)| limit(s)),
+        step_yellow_at: running
+            .zip(step_deadline)
+            .map(|((step, _), deadline)| yellow_at(cal, deadline, limit(step))),
         updated_at: now,
     }
 }

@@ -6,7 +6,7 @@ use super::{Storage, StorageError};
 use crate::caseflow::summary::CaseRow;
 use cgt_shared::caseflow::Source;
 use cgt_shared::caseflow::event::{CaseStatus, Satisfaction};
-use cgt_shared::caseflow::limits::Step;
+use cgt_shared::caseflow::limits::{Step, Warning};
 use cgt_shared::evaluation::CaseRecord;
 use cgt_shared::{DocId, Timestamp, UserId};
 use rusqlite::{Connection, OptionalExtension, Row, ToSql};
@@ -33,10 +33,10 @@ pub(super) fn upsert_case(c: &Connection, row: &CaseRow) -> Result<(), StorageEr
            reworks, supervised, satisfaction, bonus_tenths, verifier, verify_assigned_at,
            verified_at, verify_deadline, checker, check_assigned_at, checked_at, check_deadline,
            verify_assignee, check_assignee, on_hold, in_conflict, step, step_started_at,
-           step_deadline, step_limit_ms, updated_at)
+           step_deadline, step_limit_ms, step_yellow_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35,
-           ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43)",
+           ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44)",
     )?
     .execute(rusqlite::params![
         row.id.as_bytes(),
@@ -81,6 +81,7 @@ pub(super) fn upsert_case(c: &Connection, row: &CaseRow) -> Result<(), StorageEr
         ms(row.step_started_at),
         ms(row.step_deadline),
         row.step_limit_ms,
+        ms(row.step_yellow_at),
         row.updated_at.millis(),
     ])?;
     Ok(())
@@ -211,6 +212,8 @@ pub struct CaseFilter {
     pub source: Option<Source>,
     /// Only cases still in the loop.
     pub open: bool,
+    /// Only cases whose running step shows this colour at that instant.
+    pub warning: Option<(Warning, Timestamp)>,
 }
 
 /// The evaluation record columns, in `record_row` order.
@@ -508,6 +511,26 @@ fn condition(filter: &CaseFilter) -> (String, Vec<Box<dyn ToSql>>) {
     if let Some(s) = filter.source {
         sql.push_str(" AND source = ?");
         params.push(Box::new(s.as_str()));
+    }
+    if let Some((colour, now)) = filter.warning {
+        // The colours of `api::case_view::warning_at`: yellow from `step_yellow_at`, red past
+        // the deadline, except on hold (the clock stands still; it never turns red).
+        let (clause, uses) = match colour {
+            Warning::Green => (" AND step_deadline IS NOT NULL AND ? < step_yellow_at", 1),
+            Warning::Yellow => (
+                " AND step_deadline IS NOT NULL AND ? >= step_yellow_at
+                  AND (on_hold = 1 OR ? <= step_deadline)",
+                2,
+            ),
+            Warning::Red => (
+                " AND step_deadline IS NOT NULL AND on_hold = 0 AND ? > step_deadline",
+                1,
+            ),
+        };
+        sql.push_str(clause);
+        for _ in 0..uses {
+            params.push(Box::new(now.millis()));
+        }
     }
     (sql, params)
 }

@@ -68,6 +68,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "open311_fields",
         include_str!("../../migrations/0015_open311_fields.sql"),
     ),
+    (
+        16,
+        "case_yellow",
+        include_str!("../../migrations/0016_case_yellow.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded in `schema_migrations`, in list order, all in one

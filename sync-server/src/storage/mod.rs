@@ -23,6 +23,7 @@ mod stats;
 mod tracks;
 mod users;
 mod vehicles;
+mod warnings;
 mod writer;
 
 pub use accounts::{DeviceLogin, DeviceRecord, LoginOutcome, LoginRecord, NewUser, SessionRecord};
