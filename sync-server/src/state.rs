@@ -6,6 +6,7 @@ use crate::demo::{self, DemoError};
 use crate::guard::{KeyGuard, LoginGuard};
 use crate::photos::PhotoStore;
 use crate::settings::Settings;
+use crate::storage::{CategoryStore, WarningStore};
 use crate::storage::{Storage, StorageError};
 use crate::sync::locks::DocLocks;
 use cgt_shared::CategoryTable;
@@ -82,7 +83,7 @@ impl AppState {
             TimeLimits::from_toml(text).map_err(|e| e.to_string())
         })?;
         let filled =
-            storage.fill_step_yellow(|deadline, limit| yellow_at(&calendar, deadline, limit))?;
+            storage.fill_step_yellow(&|deadline, limit| yellow_at(&calendar, deadline, limit))?;
         if filled > 0 {
             tracing::info!(cases = filled, "filled in when running steps turn yellow");
         }

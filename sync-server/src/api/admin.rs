@@ -9,6 +9,7 @@ use crate::auth::AdminSession;
 use crate::clock;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::storage::{AccountStore, DocumentStore, SecurityLog, StatsStore};
 use crate::storage::{DeviceRecord, RefusalRecord, SecurityEvent, Stats};
 use axum::Json;
 use axum::extract::State;

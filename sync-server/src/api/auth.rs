@@ -13,6 +13,7 @@ use crate::error::ErrorBody;
 use crate::guard::ClientAddr;
 use crate::guard::login::{Lockout, Throttled};
 use crate::state::AppState;
+use crate::storage::{AccountStore, SecurityLog};
 use crate::storage::{DeviceLogin, LoginOutcome, LoginRecord, SecurityEvent, Storage};
 use axum::Json;
 use axum::extract::State;

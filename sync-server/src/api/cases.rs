@@ -18,6 +18,7 @@ use crate::error::ErrorBody;
 use crate::photos::arrivals;
 use crate::state::AppState;
 use crate::storage::{CaseFilter, Contact};
+use crate::storage::{CaseStore, DocumentStore, IntakeStore};
 use axum::Json;
 use axum::extract::FromRequestParts;
 use axum::extract::State;

@@ -7,6 +7,7 @@ use crate::auth::Session;
 use crate::error::ApiError;
 use crate::photos::{PhotoArrival, arrivals};
 use crate::state::AppState;
+use crate::storage::DocumentStore;
 use axum::Json;
 use axum::extract::State;
 use cgt_shared::caseflow::event::{CaseStatus, WorkflowEvent, derive_status};

@@ -13,6 +13,7 @@ use crate::error::ErrorBody;
 use crate::guard::ClientAddr;
 use crate::state::AppState;
 use crate::storage::ApiKeyOwner;
+use crate::storage::{CaseStore, IntakeStore};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;

@@ -11,6 +11,7 @@ use crate::clock;
 use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::state::AppState;
+use crate::storage::{DevicePendingStore, ReferenceAnswers};
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;

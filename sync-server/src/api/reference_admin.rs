@@ -14,6 +14,7 @@ use crate::reference::{
     EditError, Intent, UnitGridListing, WorkGridListing,
 };
 use crate::state::AppState;
+use crate::storage::{ReferenceCatalog, ReferenceEditor};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -8,6 +8,7 @@ use crate::auth::DeviceSession;
 use crate::clock;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::storage::{DevicePendingStore, DocumentStore};
 use crate::sync::feed::feed_entries;
 use crate::sync::merge::PushBudget;
 use crate::sync::push::{FrameError, process_frame};

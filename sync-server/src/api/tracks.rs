@@ -12,6 +12,7 @@ use crate::clock;
 use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::state::AppState;
+use crate::storage::TrackStore;
 use crate::tracks::along::ReportMarker;
 use crate::tracks::shifts::{OnShift, Person, ShiftRefusal, ShiftSpan};
 use crate::tracks::{along, day, export, segment};

@@ -12,6 +12,7 @@ use crate::clock;
 use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::state::AppState;
+use crate::storage::UserStore;
 use crate::storage::{UserChange, UserListing};
 use axum::Json;
 use axum::extract::State;

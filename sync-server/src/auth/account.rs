@@ -4,6 +4,7 @@
 
 use super::password::{self, HashError};
 use super::user_rules::{check_new_account, check_password};
+use crate::storage::UserStore;
 use crate::storage::{NewUser, Storage, StorageError};
 use cgt_shared::{Role, Timestamp, UserId};
 use thiserror::Error;

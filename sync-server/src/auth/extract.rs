@@ -7,6 +7,7 @@ use crate::api::blocking;
 use crate::clock;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::storage::AccountStore;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;

@@ -5,6 +5,7 @@
 mod city;
 mod names;
 
+use crate::storage::{AccountStore, CityStore};
 use city::build_city;
 
 use crate::auth::password::{self, HashError};

@@ -6,6 +6,7 @@
 //! catch-up covers all documents from the index's high-water mark up to some seq, so "every
 //! document up to the highest indexed seq is indexed at its current version" holds throughout.
 
+use crate::storage::PhotoRefIndex;
 use crate::storage::{PhotoRefs, Storage, StorageError};
 use automerge::AutoCommit;
 use cgt_shared::DocId;

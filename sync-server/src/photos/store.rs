@@ -13,6 +13,7 @@ use super::refs;
 use super::thumb::ThumbMaker;
 use super::upload::{self, Partial, Start};
 use crate::clock;
+use crate::storage::{PhotoIndex, PhotoRefIndex};
 use crate::storage::{Storage, StorageError};
 use cgt_shared::UserId;
 use cgt_shared::report::PhotoRef;

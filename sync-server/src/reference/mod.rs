@@ -22,6 +22,7 @@ pub use cgt_shared::wire::reference::{
 pub use edit::{ComponentChange, EditError, Intent};
 
 use crate::settings::Settings;
+use crate::storage::ReferenceEditor;
 use crate::storage::Storage;
 use cgt_shared::ComponentId;
 

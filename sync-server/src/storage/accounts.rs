@@ -4,6 +4,7 @@ use super::codec::{roles_from_text, roles_to_text, uuid_from};
 use super::device_pending::{DevicePending, PENDING_COLUMNS, pending_from_row};
 use super::{Storage, StorageError};
 use crate::auth::device_choice::{DeviceChoice, FoundDevice, choose_device};
+use crate::storage::AccountStore;
 use cgt_shared::{DeviceId, Role, Timestamp, UserId};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Row};
 use utoipa::ToSchema;
@@ -99,12 +100,12 @@ fn opt_id(bytes: Option<Vec<u8>>) -> Result<Option<uuid::Uuid>, StorageError> {
     bytes.map(|b| uuid_from(&b)).transpose()
 }
 
-impl Storage {
-    pub fn user_count(&self) -> Result<u64, StorageError> {
+impl AccountStore for Storage {
+    fn user_count(&self) -> Result<u64, StorageError> {
         self.read(|c| Ok(c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?))
     }
 
-    pub fn find_user(&self, username: &str) -> Result<Option<UserRecord>, StorageError> {
+    fn find_user(&self, username: &str) -> Result<Option<UserRecord>, StorageError> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(&format!(
                 "SELECT {USER_COLUMNS} FROM users u WHERE u.username = ?1"
@@ -114,8 +115,7 @@ impl Storage {
         })
     }
 
-    /// Writes a login: registers or reuses the device, then stores the session.
-    pub fn login(&self, login: LoginRecord) -> Result<LoginOutcome, StorageError> {
+    fn login(&self, login: LoginRecord) -> Result<LoginOutcome, StorageError> {
         self.write(move |c| {
             c.prepare_cached("DELETE FROM sessions WHERE user_id = ?1 AND expires_at <= ?2")?
                 .execute((login.user.as_bytes(), login.now.millis()))?;
@@ -141,7 +141,7 @@ impl Storage {
         })
     }
 
-    pub fn session(&self, token_hash: [u8; 32]) -> Result<Option<SessionRecord>, StorageError> {
+    fn session(&self, token_hash: [u8; 32]) -> Result<Option<SessionRecord>, StorageError> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(&format!(
                 "SELECT {USER_COLUMNS}, s.device_id, s.expires_at, s.revoked, d.revoked_at
@@ -163,7 +163,7 @@ impl Storage {
         })
     }
 
-    pub fn revoke_session(&self, token_hash: [u8; 32]) -> Result<(), StorageError> {
+    fn revoke_session(&self, token_hash: [u8; 32]) -> Result<(), StorageError> {
         self.write(move |c| {
             c.execute(
                 "UPDATE sessions SET revoked = 1 WHERE token_hash = ?1",
@@ -173,7 +173,7 @@ impl Storage {
         })
     }
 
-    pub fn devices(&self) -> Result<Vec<DeviceRecord>, StorageError> {
+    fn devices(&self) -> Result<Vec<DeviceRecord>, StorageError> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(&format!(
                 "{} ORDER BY d.registered_at DESC, d.id",
@@ -188,9 +188,7 @@ impl Storage {
         })
     }
 
-    /// Marks a device revoked (keeping the first revocation time); `None` if there is no such
-    /// device.
-    pub fn revoke_device(
+    fn revoke_device(
         &self,
         id: DeviceId,
         now: Timestamp,

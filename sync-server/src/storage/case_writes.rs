@@ -7,6 +7,7 @@ use super::intake::insert_contact;
 use super::open311::insert_open311_fields;
 use super::{Contact, Open311Fields, Storage, StorageError};
 use crate::caseflow::summary::CaseRow;
+use crate::storage::CaseWriter;
 use cgt_shared::doc::authz::Owner;
 use cgt_shared::wire::Head;
 use cgt_shared::{DocId, Timestamp, UserId};
@@ -35,9 +36,8 @@ pub struct CaseIntake {
     pub open311: Option<Open311Fields>,
 }
 
-impl Storage {
-    /// Stores a case's new version, its summary and its new readers.
-    pub fn record_case_step(
+impl CaseWriter for Storage {
+    fn record_case_step(
         &self,
         case: CaseVersion,
         readers: NewReaders,
@@ -56,8 +56,7 @@ impl Storage {
         })
     }
 
-    /// Stores a case a channel entered, with its summary and what the channel knows of it.
-    pub fn record_entered_case(
+    fn record_entered_case(
         &self,
         case: CaseVersion,
         intake: CaseIntake,

@@ -4,6 +4,7 @@
 use super::codec::uuid_from;
 use super::{Storage, StorageError};
 use crate::caseflow::summary::CaseRow;
+use crate::storage::CaseStore;
 use cgt_shared::caseflow::Source;
 use cgt_shared::caseflow::event::{CaseStatus, Satisfaction};
 use cgt_shared::caseflow::limits::{Step, Warning};
@@ -255,16 +256,12 @@ fn record_row(row: &Row) -> Result<CaseRecord, StorageError> {
 /// A department of the city: the reference data's own type.
 pub use cgt_shared::wire::reference::Department;
 
-impl Storage {
-    /// Cases matching `filter`, newest report first, at most `limit`.
-    /// The newest `limit` cases `filter` matches.
-    pub fn cases(&self, filter: &CaseFilter, limit: u32) -> Result<Vec<CaseListRow>, StorageError> {
+impl CaseStore for Storage {
+    fn cases(&self, filter: &CaseFilter, limit: u32) -> Result<Vec<CaseListRow>, StorageError> {
         self.read(|c| listed(c, filter, 0, limit))
     }
 
-    /// One page of the cases `filter` matches, newest first, and how many match in all; both
-    /// read in one snapshot, paged by the query.
-    pub fn case_page(
+    fn case_page(
         &self,
         filter: &CaseFilter,
         offset: u64,
@@ -280,12 +277,11 @@ impl Storage {
         })
     }
 
-    /// Whether the case was marked urgent when it was entered.
-    pub fn case_urgent(&self, id: DocId) -> Result<bool, StorageError> {
+    fn case_urgent(&self, id: DocId) -> Result<bool, StorageError> {
         self.read(|c| case_urgent(c, id))
     }
 
-    pub fn case(&self, id: DocId) -> Result<Option<CaseListRow>, StorageError> {
+    fn case(&self, id: DocId) -> Result<Option<CaseListRow>, StorageError> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(&format!(
                 "SELECT {LIST_COLUMNS} FROM cases WHERE doc_id = ?1"
@@ -295,9 +291,7 @@ impl Storage {
         })
     }
 
-    /// Evaluation records of cases dispatched in `[from, to)`, with only what department
-    /// scores need (read from the covering index `cases_for_evaluation`).
-    pub fn dispatched_records(
+    fn dispatched_records(
         &self,
         from: Timestamp,
         to: Timestamp,
@@ -337,8 +331,7 @@ impl Storage {
         })
     }
 
-    /// Evaluation records of cases dispatched in `[from, to)` or reported in it.
-    pub fn case_records(
+    fn case_records(
         &self,
         from: Timestamp,
         to: Timestamp,
@@ -359,8 +352,7 @@ impl Storage {
         })
     }
 
-    /// Cases dispatched to each department in `[from, to)` (the 发案率 baseline).
-    pub fn dispatch_counts(
+    fn dispatch_counts(
         &self,
         from: Timestamp,
         to: Timestamp,
@@ -377,7 +369,7 @@ impl Storage {
         })
     }
 
-    pub fn departments(&self) -> Result<Vec<Department>, StorageError> {
+    fn departments(&self) -> Result<Vec<Department>, StorageError> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(
                 "SELECT id, code, name FROM departments WHERE retired = 0 ORDER BY id",
@@ -393,7 +385,7 @@ impl Storage {
         })
     }
 
-    pub fn user_department(&self, user: UserId) -> Result<Option<i64>, StorageError> {
+    fn user_department(&self, user: UserId) -> Result<Option<i64>, StorageError> {
         self.read(|c| {
             Ok(
                 c.prepare_cached("SELECT department_id FROM users WHERE id = ?1")?
@@ -404,8 +396,7 @@ impl Storage {
         })
     }
 
-    /// Display names of users by id, for labels.
-    pub fn user_names(&self) -> Result<HashMap<UserId, String>, StorageError> {
+    fn user_names(&self) -> Result<HashMap<UserId, String>, StorageError> {
         self.read(|c| {
             let mut stmt = c.prepare_cached("SELECT id, display_name FROM users")?;
             let mut rows = stmt.query([])?;
@@ -417,8 +408,7 @@ impl Storage {
         })
     }
 
-    /// The unit grid containing a point (by its bounding box) and its street.
-    pub fn grid_at(&self, lon: f64, lat: f64) -> Result<Option<String>, StorageError> {
+    fn grid_at(&self, lon: f64, lat: f64) -> Result<Option<String>, StorageError> {
         self.read(|c| {
             Ok(c.prepare_cached(
                 "SELECT code FROM unit_grids WHERE retired = 0
@@ -430,8 +420,7 @@ impl Storage {
         })
     }
 
-    /// Position and unit grid of a component (部件).
-    pub fn component(&self, id: &str) -> Result<Option<(f64, f64, String)>, StorageError> {
+    fn component(&self, id: &str) -> Result<Option<(f64, f64, String)>, StorageError> {
         self.read(|c| {
             Ok(c.prepare_cached(
                 "SELECT lon, lat, unit_grid FROM components WHERE id = ?1 AND retired = 0",
@@ -441,8 +430,7 @@ impl Storage {
         })
     }
 
-    /// The inspector of the work grid a unit grid belongs to (who 核实 / 核查 there).
-    pub fn grid_inspector(&self, unit_grid: &str) -> Result<Option<UserId>, StorageError> {
+    fn grid_inspector(&self, unit_grid: &str) -> Result<Option<UserId>, StorageError> {
         self.read(|c| {
             let bytes: Option<Option<Vec<u8>>> = c
                 .prepare_cached(
@@ -455,8 +443,7 @@ impl Storage {
         })
     }
 
-    /// Cases of one subcategory reported in `[from, to]`, for 智能比对.
-    pub fn cases_of_category(
+    fn cases_of_category(
         &self,
         kind: &str,
         class: u8,

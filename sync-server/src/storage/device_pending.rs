@@ -2,6 +2,7 @@
 //! report and since when the device has had something pending (migration 0012).
 
 use super::{Storage, StorageError};
+use crate::storage::DevicePendingStore;
 use cgt_shared::wire::PendingCounts;
 use cgt_shared::{DeviceId, Timestamp};
 use rusqlite::{Connection, Row};
@@ -50,10 +51,8 @@ pub(super) fn pending_from_row(
     }))
 }
 
-impl Storage {
-    /// Records what a device reported at `now`. A report older than the one held changes
-    /// nothing.
-    pub fn record_pending(
+impl DevicePendingStore for Storage {
+    fn record_pending(
         &self,
         id: DeviceId,
         counts: PendingCounts,
@@ -62,8 +61,7 @@ impl Storage {
         self.write(move |c| record_pending(c, id, &counts, now))
     }
 
-    /// Records that a device synced at `now` and, if it said, what it holds to send.
-    pub fn record_sync(
+    fn record_sync(
         &self,
         id: DeviceId,
         now: Timestamp,
@@ -126,6 +124,7 @@ pub(super) fn touch_device(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::storage::AccountStore;
     use cgt_shared::UserId;
 
     fn counts(reports: u32, photos: u32) -> PendingCounts {

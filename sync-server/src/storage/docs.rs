@@ -3,6 +3,7 @@
 use super::codec::{heads_from_blob, heads_to_blob, uuid_from};
 use super::{Storage, StorageError};
 use crate::caseflow::summary::CaseRow;
+use crate::storage::DocumentStore;
 use cgt_shared::doc::authz::Owner;
 use cgt_shared::wire::Head;
 use cgt_shared::{DeviceId, DocId, Timestamp, UserId};
@@ -103,9 +104,8 @@ pub(super) fn load_doc(
     }))
 }
 
-impl Storage {
-    /// Writes the outcome of one push frame and records the device's sync, in one job.
-    pub fn commit_push(
+impl DocumentStore for Storage {
+    fn commit_push(
         &self,
         user: UserId,
         device: DeviceId,
@@ -154,10 +154,7 @@ impl Storage {
         })
     }
 
-    /// Documents `user` may read that changed (or were granted) after `since`, and the cursor:
-    /// the highest seq in the same snapshot. A `since` beyond that cursor comes from another
-    /// database (restored or replaced): then every readable document is listed.
-    pub fn feed(&self, user: UserId, since: u64) -> Result<(Vec<FeedRow>, u64), StorageError> {
+    fn feed(&self, user: UserId, since: u64) -> Result<(Vec<FeedRow>, u64), StorageError> {
         self.read(|c| {
             let snapshot = c.unchecked_transaction()?;
             let cursor: i64 =
@@ -184,13 +181,11 @@ impl Storage {
         })
     }
 
-    /// A document with its bookkeeping, and whether `reader` may read it.
-    pub fn doc(&self, id: DocId, reader: UserId) -> Result<Option<DocRow>, StorageError> {
+    fn doc(&self, id: DocId, reader: UserId) -> Result<Option<DocRow>, StorageError> {
         self.read(|c| load_doc(c, id, reader))
     }
 
-    /// The newest refusals first.
-    pub fn refusals(&self, limit: u32) -> Result<Vec<RefusalRecord>, StorageError> {
+    fn refusals(&self, limit: u32) -> Result<Vec<RefusalRecord>, StorageError> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(
                 "SELECT r.at, r.user_id, u.username, r.device_id, r.doc_id, r.status, r.reason,

@@ -3,6 +3,7 @@
 
 use super::codec::uuid_from;
 use super::{Storage, StorageError};
+use crate::storage::IntakeStore;
 use cgt_shared::{DeviceId, DocId, Timestamp, UserId};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
@@ -45,14 +46,12 @@ fn intake_device(c: &Connection, user: UserId, now: Timestamp) -> Result<DeviceI
     Ok(id)
 }
 
-impl Storage {
-    /// The intake device of `user`, created on first use.
-    pub fn intake_device(&self, user: UserId, now: Timestamp) -> Result<DeviceId, StorageError> {
+impl IntakeStore for Storage {
+    fn intake_device(&self, user: UserId, now: Timestamp) -> Result<DeviceId, StorageError> {
         self.write(move |c| intake_device(c, user, now))
     }
 
-    /// Creates a system user and its intake device for a new API key (stored as `key_hash`).
-    pub fn create_api_key(
+    fn create_api_key(
         &self,
         key_hash: [u8; 32],
         name: String,
@@ -90,8 +89,7 @@ impl Storage {
         })
     }
 
-    /// The owner of an unrevoked API key.
-    pub fn api_key(&self, key_hash: [u8; 32]) -> Result<Option<ApiKeyOwner>, StorageError> {
+    fn api_key(&self, key_hash: [u8; 32]) -> Result<Option<ApiKeyOwner>, StorageError> {
         self.read(|c| {
             let row: Option<(String, String, Vec<u8>, Vec<u8>)> = c
                 .prepare_cached(
@@ -114,7 +112,7 @@ impl Storage {
         })
     }
 
-    pub fn contact(&self, doc: DocId) -> Result<Option<Contact>, StorageError> {
+    fn contact(&self, doc: DocId) -> Result<Option<Contact>, StorageError> {
         self.read(|c| {
             Ok(
                 c.prepare_cached("SELECT email, name, phone FROM case_contacts WHERE doc_id = ?1")?

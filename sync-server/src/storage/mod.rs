@@ -17,6 +17,7 @@ mod migrate;
 mod open311;
 mod photo_refs;
 mod photos;
+mod ports;
 mod reference;
 mod security;
 mod stats;
@@ -33,6 +34,12 @@ pub use docs::{DocWrite, FeedRow, RefusalRecord, StoredDoc};
 pub use intake::{ApiKeyOwner, Contact};
 pub use open311::Open311Fields;
 pub use photo_refs::PhotoRefs;
+pub use ports::{
+    AccountStore, CaseStore, CaseWriter, CategoryStore, CityStore, DevicePendingStore,
+    DocumentStore, IntakeStore, Open311Store, PhotoIndex, PhotoRefIndex, ReferenceAnswers,
+    ReferenceCatalog, ReferenceEditor, SecurityLog, StatsStore, TrackStore, UserStore,
+    VehicleStore, WarningStore,
+};
 pub(crate) use reference::in_service;
 pub use reference::{CitySeed, CitySummary, ComponentRow, DepartmentRow, UnitGridRow, WorkGridRow};
 pub use security::SecurityEvent;

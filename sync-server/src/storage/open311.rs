@@ -1,6 +1,7 @@
 //! The GeoReport v2 fields of a public request kept beside its case (`open311_fields`).
 
 use super::{Storage, StorageError};
+use crate::storage::Open311Store;
 use cgt_shared::DocId;
 use rusqlite::Connection;
 use std::collections::HashMap;
@@ -32,9 +33,8 @@ pub(super) fn insert_open311_fields(
     Ok(())
 }
 
-impl Storage {
-    /// The fields of those of `docs` that have any.
-    pub fn open311_fields(
+impl Open311Store for Storage {
+    fn open311_fields(
         &self,
         docs: &[DocId],
     ) -> Result<HashMap<DocId, Open311Fields>, StorageError> {

@@ -4,6 +4,7 @@
 
 use super::{Storage, StorageError};
 use crate::photos::PhotoHash;
+use crate::storage::PhotoRefIndex;
 use cgt_shared::UserId;
 use rusqlite::Connection;
 
@@ -21,9 +22,8 @@ pub struct PhotoRefs {
     pub photos: Vec<String>,
 }
 
-impl Storage {
-    /// Up to `limit` documents stored after the index's high-water mark, by seq.
-    pub fn unindexed_docs(&self, limit: usize) -> Result<Vec<DocVersion>, StorageError> {
+impl PhotoRefIndex for Storage {
+    fn unindexed_docs(&self, limit: usize) -> Result<Vec<DocVersion>, StorageError> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(
                 "SELECT id, seq, bytes FROM docs
@@ -41,13 +41,11 @@ impl Storage {
         })
     }
 
-    /// Replaces each document's references, unless a newer version of it is indexed already.
-    pub fn index_photo_refs(&self, batch: Vec<PhotoRefs>) -> Result<(), StorageError> {
+    fn index_photo_refs(&self, batch: Vec<PhotoRefs>) -> Result<(), StorageError> {
         self.write(move |c| write_batch(c, &batch))
     }
 
-    /// Whether a report `user` may read references the photo (after `photos::refs::catch_up`).
-    pub fn photo_readable_by(&self, hash: &PhotoHash, user: UserId) -> Result<bool, StorageError> {
+    fn photo_readable_by(&self, hash: &PhotoHash, user: UserId) -> Result<bool, StorageError> {
         self.read(|c| readable_by(c, hash, user))
     }
 }

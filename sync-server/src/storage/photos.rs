@@ -4,30 +4,27 @@
 use super::{Storage, StorageError};
 use crate::photos::PhotoHash;
 use crate::photos::upload::{Holder, Partial, Uploader};
+use crate::storage::PhotoIndex;
 use cgt_shared::{DeviceId, Timestamp};
 use rusqlite::{Connection, OptionalExtension};
 
 /// The upload of a photo under way, with the device that holds it.
 pub type UnderWay = Option<(Partial, Holder)>;
 
-impl Storage {
-    /// The size of a stored photo, and the upload of it under way (read together).
-    pub fn photo_state(&self, hash: &PhotoHash) -> Result<(Option<u64>, UnderWay), StorageError> {
+impl PhotoIndex for Storage {
+    fn photo_state(&self, hash: &PhotoHash) -> Result<(Option<u64>, UnderWay), StorageError> {
         self.read(|c| Ok((stored_size(c, hash)?, upload(c, hash)?)))
     }
 
-    /// The size of a stored photo.
-    pub fn photo_size(&self, hash: &PhotoHash) -> Result<Option<u64>, StorageError> {
+    fn photo_size(&self, hash: &PhotoHash) -> Result<Option<u64>, StorageError> {
         self.read(|c| stored_size(c, hash))
     }
 
-    /// Which of `hashes` are stored.
-    pub fn photos_stored(&self, hashes: &[String]) -> Result<Vec<bool>, StorageError> {
+    fn photos_stored(&self, hashes: &[String]) -> Result<Vec<bool>, StorageError> {
         self.read(|c| stored_among(c, hashes))
     }
 
-    /// Records an upload starting at byte 0, replacing any earlier one.
-    pub fn begin_photo_upload(
+    fn begin_photo_upload(
         &self,
         hash: &PhotoHash,
         size: u64,
@@ -38,20 +35,17 @@ impl Storage {
         self.write(move |c| begin_upload(c, &hash, size, who, now))
     }
 
-    /// Moves an upload on to `offset` bytes received.
-    pub fn advance_photo_upload(&self, hash: &PhotoHash, offset: u64) -> Result<(), StorageError> {
+    fn advance_photo_upload(&self, hash: &PhotoHash, offset: u64) -> Result<(), StorageError> {
         let hash = hash.clone();
         self.write(move |c| set_offset(c, &hash, offset))
     }
 
-    /// Forgets an upload under way.
-    pub fn drop_photo_upload(&self, hash: &PhotoHash) -> Result<(), StorageError> {
+    fn drop_photo_upload(&self, hash: &PhotoHash) -> Result<(), StorageError> {
         let hash = hash.clone();
         self.write(move |c| drop_upload(c, &hash))
     }
 
-    /// Records a photo as stored (its bytes are in place) and ends its upload.
-    pub fn record_photo(
+    fn record_photo(
         &self,
         hash: &PhotoHash,
         size: u64,

@@ -1,6 +1,7 @@
 //! Security events: what the guards refused, kept for the admin.
 
 use super::{Storage, StorageError};
+use crate::storage::SecurityLog;
 use cgt_shared::Timestamp;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -16,8 +17,8 @@ pub struct SecurityEvent {
     pub detail: String,
 }
 
-impl Storage {
-    pub fn record_security_event(&self, event: SecurityEvent) -> Result<(), StorageError> {
+impl SecurityLog for Storage {
+    fn record_security_event(&self, event: SecurityEvent) -> Result<(), StorageError> {
         self.write(move |c| {
             c.prepare_cached(
                 "INSERT INTO security_events (at, kind, subject, address, detail)
@@ -34,8 +35,7 @@ impl Storage {
         })
     }
 
-    /// The newest `limit` events, newest first.
-    pub fn security_events(&self, limit: u32) -> Result<Vec<SecurityEvent>, StorageError> {
+    fn security_events(&self, limit: u32) -> Result<Vec<SecurityEvent>, StorageError> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(
                 "SELECT at, kind, subject, address, detail FROM security_events

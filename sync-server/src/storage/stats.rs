@@ -1,6 +1,7 @@
 //! Counts of what the server holds, for the admin overview.
 
 use super::{Storage, StorageError};
+use crate::storage::StatsStore;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -13,8 +14,8 @@ pub struct Stats {
     pub refusals: u64,
 }
 
-impl Storage {
-    pub fn stats(&self) -> Result<Stats, StorageError> {
+impl StatsStore for Storage {
+    fn stats(&self) -> Result<Stats, StorageError> {
         self.read(|c| {
             let count = |sql: &str| c.query_row(sql, [], |row| row.get::<_, i64>(0));
             Ok(Stats {

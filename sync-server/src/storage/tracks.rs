@@ -2,6 +2,7 @@
 //! summary and the list of people on shift need.
 
 use super::{Storage, StorageError};
+use crate::storage::TrackStore;
 use crate::tracks::shifts::{OnShift, Person, ShiftRefusal, ShiftSpan};
 use cgt_shared::geometry::Point;
 use cgt_shared::track::TrackPoint;
@@ -23,14 +24,12 @@ pub struct ReportedAt {
     pub subclass: u8,
 }
 
-impl Storage {
-    /// The user named by id or username.
-    pub fn person(&self, name_or_id: &str) -> Result<Option<Person>, StorageError> {
+impl TrackStore for Storage {
+    fn person(&self, name_or_id: &str) -> Result<Option<Person>, StorageError> {
         self.read(|c| person(c, name_or_id))
     }
 
-    /// Records a shift or its end; the end, once known, is kept.
-    pub fn put_shift(
+    fn put_shift(
         &self,
         id: Uuid,
         (device, user): (DeviceId, UserId),
@@ -40,8 +39,7 @@ impl Storage {
         self.write(move |c| put_shift(c, id, device, user, report, now))
     }
 
-    /// Stores a segment unless a version at least as long is stored; returns the points held.
-    pub fn put_segment(
+    fn put_segment(
         &self,
         who: (DeviceId, UserId),
         at: (Uuid, u32),
@@ -52,9 +50,7 @@ impl Storage {
         self.write(move |c| put_segment(c, who, at, &points, &data, now))
     }
 
-    /// A person's points from `from` (inclusive) to `to` (exclusive), in time order, one per
-    /// instant.
-    pub fn track_points(
+    fn track_points(
         &self,
         user: UserId,
         from: Timestamp,
@@ -63,8 +59,7 @@ impl Storage {
         self.read(|c| points(c, user, from, to))
     }
 
-    /// A person's shifts overlapping `[from, to)`.
-    pub fn shifts(
+    fn shifts(
         &self,
         user: UserId,
         from: Timestamp,
@@ -73,18 +68,15 @@ impl Storage {
         self.read(|c| shifts(c, user, from, to))
     }
 
-    /// The unit grids of the work grids the person is the inspector of.
-    pub fn unit_grids_of(&self, user: UserId) -> Result<Vec<UnitGridShape>, StorageError> {
+    fn unit_grids_of(&self, user: UserId) -> Result<Vec<UnitGridShape>, StorageError> {
         self.read(|c| unit_grids_of(c, user))
     }
 
-    /// People with a shift open that started after `since`, with their last known position.
-    pub fn on_shift(&self, since: Timestamp) -> Result<Vec<OnShift>, StorageError> {
+    fn on_shift(&self, since: Timestamp) -> Result<Vec<OnShift>, StorageError> {
         self.read(|c| on_shift(c, since))
     }
 
-    /// Reports by `user` with a device time in `[from, to)`, oldest first.
-    pub fn reports_by(
+    fn reports_by(
         &self,
         user: UserId,
         from: Timestamp,

@@ -5,6 +5,7 @@
 use super::accounts::{NewUser, insert_user};
 use super::codec::{roles_from_text, roles_to_text, uuid_from};
 use super::{Storage, StorageError, in_service};
+use crate::storage::UserStore;
 use cgt_shared::{Role, Timestamp, UserId};
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -94,9 +95,8 @@ pub(crate) fn is_active_inspector(c: &Connection, id: UserId) -> Result<bool, St
     }
 }
 
-impl Storage {
-    /// Every person with an account, by username.
-    pub fn users(&self) -> Result<Vec<UserListing>, StorageError> {
+impl UserStore for Storage {
+    fn users(&self) -> Result<Vec<UserListing>, StorageError> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(&format!("{LISTING} ORDER BY u.username"))?;
             let mut rows = stmt.query([])?;
@@ -108,26 +108,23 @@ impl Storage {
         })
     }
 
-    pub fn user_listing(&self, id: UserId) -> Result<Option<UserListing>, StorageError> {
+    fn user_listing(&self, id: UserId) -> Result<Option<UserListing>, StorageError> {
         self.read(|c| listing(c, id))
     }
 
-    /// Stores a new user whose department, if any, is in service.
-    pub fn create_user(&self, user: NewUser) -> Result<(), StorageError> {
+    fn create_user(&self, user: NewUser) -> Result<(), StorageError> {
         self.write(move |c| {
             check_department(c, user.department_id)?;
             insert_user(c, &user)
         })
     }
 
-    /// Applies `change` to a user; deactivating one also ends their sessions. `None` if there is
-    /// no such user.
-    pub fn change_user(
+    fn change_user(
         &self,
         id: UserId,
         change: UserChange,
     ) -> Result<Option<UserListing>, StorageError> {
-        self.edit_user(id, move |c| {
+        edit_user(self, id, move |c| {
             if let Some(name) = &change.display_name {
                 c.prepare_cached("UPDATE users SET display_name = ?2 WHERE id = ?1")?
                     .execute((id.as_bytes(), name))?;
@@ -152,33 +149,31 @@ impl Storage {
         })
     }
 
-    /// Replaces a user's password hash and ends their sessions, so whoever held the old
-    /// password is logged out. `None` if there is no such user.
-    pub fn set_password(
+    fn set_password(
         &self,
         id: UserId,
         password_hash: String,
     ) -> Result<Option<UserListing>, StorageError> {
-        self.edit_user(id, move |c| {
+        edit_user(self, id, move |c| {
             c.prepare_cached("UPDATE users SET password_hash = ?2 WHERE id = ?1")?
                 .execute((id.as_bytes(), &password_hash))?;
             revoke_sessions(c, id)
         })
     }
+}
 
-    /// Runs `edit` on a listed user in one write and answers the user as it then is; `None`,
-    /// with nothing written, if there is no such user.
-    fn edit_user(
-        &self,
-        id: UserId,
-        edit: impl FnOnce(&Connection) -> Result<(), StorageError> + Send + 'static,
-    ) -> Result<Option<UserListing>, StorageError> {
-        self.write(move |c| {
-            if listing(c, id)?.is_none() {
-                return Ok(None);
-            }
-            edit(c)?;
-            listing(c, id)
-        })
-    }
+/// Runs `edit` on a listed user in one write and answers the user as it then is; `None`, with
+/// nothing written, if there is no such user.
+fn edit_user(
+    storage: &Storage,
+    id: UserId,
+    edit: impl FnOnce(&Connection) -> Result<(), StorageError> + Send + 'static,
+) -> Result<Option<UserListing>, StorageError> {
+    storage.write(move |c| {
+        if listing(c, id)?.is_none() {
+            return Ok(None);
+        }
+        edit(c)?;
+        listing(c, id)
+    })
 }

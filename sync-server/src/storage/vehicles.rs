@@ -5,6 +5,7 @@
 //! midnight is reported as two.
 
 use super::{Storage, StorageError};
+use crate::storage::VehicleStore;
 use crate::tracks::osmand::Report;
 use crate::tracks::vehicles::{AlarmView, Registration, VehicleKind, VehicleView, key_hash};
 use cgt_shared::Timestamp;
@@ -16,9 +17,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 /// Most evidence positions returned with one alarm.
 const MAX_EVIDENCE: usize = 500;
 
-impl Storage {
-    /// Stores a vehicle with the hash of `key`; `false` when the id is taken.
-    pub fn register_vehicle(
+impl VehicleStore for Storage {
+    fn register_vehicle(
         &self,
         registration: Registration,
         key: String,
@@ -27,9 +27,7 @@ impl Storage {
         self.write(move |c| register(c, &registration, &key, now))
     }
 
-    /// Whether `key` is the key of registered unit `id` (a read: the key is checked before the
-    /// position goes to the writer).
-    pub fn vehicle_key_matches(&self, id: &str, key: &str) -> Result<bool, StorageError> {
+    fn vehicle_key_matches(&self, id: &str, key: &str) -> Result<bool, StorageError> {
         self.read(|c| {
             let hash: Option<String> = c
                 .prepare_cached("SELECT key_sha256 FROM vehicles WHERE id = ?1")?
@@ -39,9 +37,7 @@ impl Storage {
         })
     }
 
-    /// Stores a reported position and recomputes the alarms of its day. `false` when the id is
-    /// not registered or the key is wrong (the two are not told apart).
-    pub fn record_vehicle_position(
+    fn record_vehicle_position(
         &self,
         report: Report,
         now: Timestamp,
@@ -49,13 +45,11 @@ impl Storage {
         self.write(move |c| ingest(c, &report, now))
     }
 
-    /// Registered vehicles with their last position.
-    pub fn vehicles(&self) -> Result<Vec<VehicleView>, StorageError> {
+    fn vehicles(&self) -> Result<Vec<VehicleView>, StorageError> {
         self.read(list)
     }
 
-    /// Alarms starting in `[from, to)`, of one vehicle or all, in time order.
-    pub fn vehicle_alarms(
+    fn vehicle_alarms(
         &self,
         from: Timestamp,
         to: Timestamp,

@@ -2,14 +2,13 @@
 //! `step_yellow_at` column existed (migration 0016). Rows written since carry it already.
 
 use super::{Storage, StorageError};
+use crate::storage::WarningStore;
 use cgt_shared::Timestamp;
 
-impl Storage {
-    /// Sets `step_yellow_at` of every running step that lacks it to `yellow(deadline, limit)`;
-    /// returns how many rows it filled.
-    pub fn fill_step_yellow(
+impl WarningStore for Storage {
+    fn fill_step_yellow(
         &self,
-        yellow: impl Fn(Timestamp, i64) -> Timestamp,
+        yellow: &dyn Fn(Timestamp, i64) -> Timestamp,
     ) -> Result<usize, StorageError> {
         let missing: Vec<(Vec<u8>, i64, i64)> = self.read(|c| {
             let mut stmt = c.prepare(

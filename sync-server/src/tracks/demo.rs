@@ -3,6 +3,7 @@
 //! Their keys are fixed so that a simulated GPS unit can post to a demo server.
 
 use super::vehicles::{Registration, VehicleKind};
+use crate::storage::VehicleStore;
 use crate::storage::{Storage, StorageError};
 use cgt_shared::Timestamp;
 use cgt_shared::geometry::Point;

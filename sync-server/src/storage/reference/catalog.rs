@@ -7,6 +7,7 @@ use crate::reference::{
     ComponentFilter, ComponentListing, ComponentPage, DepartmentListing, Inspector,
     UnitGridListing, WorkGridListing,
 };
+use crate::storage::ReferenceCatalog;
 use crate::storage::{Storage, StorageError};
 use cgt_shared::{ComponentId, GridCode};
 use rusqlite::{OptionalExtension, named_params};
@@ -15,8 +16,8 @@ const MATCHING: &str = "FROM components c WHERE c.retired = 0
       AND substr(c.id, 1, length(:id)) = :id
       AND substr(c.unit_grid, 1, length(:grid)) = :grid";
 
-impl Storage {
-    pub fn department_listing(&self) -> Result<Vec<DepartmentListing>, StorageError> {
+impl ReferenceCatalog for Storage {
+    fn department_listing(&self) -> Result<Vec<DepartmentListing>, StorageError> {
         self.read(|c| {
             rows(
                 c,
@@ -44,7 +45,7 @@ impl Storage {
         })
     }
 
-    pub fn work_grid_listing(&self) -> Result<Vec<WorkGridListing>, StorageError> {
+    fn work_grid_listing(&self) -> Result<Vec<WorkGridListing>, StorageError> {
         self.read(|c| {
             rows(
                 c,
@@ -77,8 +78,7 @@ impl Storage {
         })
     }
 
-    /// Unit grids in service, of one work grid or all.
-    pub fn unit_grid_listing(
+    fn unit_grid_listing(
         &self,
         work_grid: Option<GridCode>,
     ) -> Result<Vec<UnitGridListing>, StorageError> {
@@ -106,8 +106,7 @@ impl Storage {
         })
     }
 
-    /// One page of the components in service matching `filter`, by id.
-    pub fn component_page(&self, filter: ComponentFilter) -> Result<ComponentPage, StorageError> {
+    fn component_page(&self, filter: ComponentFilter) -> Result<ComponentPage, StorageError> {
         self.read(move |c| {
             let tx = c.unchecked_transaction()?;
             let matching = named_params! {
@@ -132,11 +131,7 @@ impl Storage {
         })
     }
 
-    /// A component in service.
-    pub fn component_listing(
-        &self,
-        id: ComponentId,
-    ) -> Result<Option<ComponentListing>, StorageError> {
+    fn component_listing(&self, id: ComponentId) -> Result<Option<ComponentListing>, StorageError> {
         self.read(move |c| {
             Ok(c.prepare_cached(&format!(
                 "SELECT {COMPONENT_COLUMNS}, c.version FROM components c

@@ -4,14 +4,13 @@
 
 use super::version;
 use crate::clock;
+use crate::storage::CategoryStore;
 use crate::storage::{Storage, StorageError};
 use cgt_shared::CategoryTable;
 use rusqlite::{Connection, OptionalExtension};
 
-impl Storage {
-    /// Records `table` unless it equals the latest one recorded; a change moves the reference
-    /// version on. Returns the version the table carries.
-    pub fn record_categories(&self, table: &CategoryTable) -> Result<u64, StorageError> {
+impl CategoryStore for Storage {
+    fn record_categories(&self, table: &CategoryTable) -> Result<u64, StorageError> {
         let table = table.clone();
         let body = serde_json::to_string(&table)
             .map_err(|e| StorageError::Corrupt(format!("category table: {e}")))?;

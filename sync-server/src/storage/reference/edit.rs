@@ -4,26 +4,18 @@
 
 use super::version;
 use crate::reference::{ComponentChange, EditError, Intent};
+use crate::storage::ReferenceEditor;
 use crate::storage::{Storage, StorageError, in_service, is_active_inspector};
 use cgt_shared::geometry::{Point, contains};
 use cgt_shared::{ComponentId, GridCode, Position, UserId};
 use rusqlite::{Connection, OptionalExtension};
 
-impl Storage {
-    /// Adds or changes a component, bringing a retired one back into service. Returns the new
-    /// reference version.
-    pub fn put_component(&self, change: ComponentChange) -> Result<u64, EditError> {
+impl ReferenceEditor for Storage {
+    fn put_component(&self, change: ComponentChange) -> Result<u64, EditError> {
         self.edit_component(change, Intent::AddOrChange)
     }
 
-    /// Adds or changes a component as `intent` allows; a changed one that was retired comes
-    /// back into service. The position must lie in the unit grid (its edge included). Returns
-    /// the new reference version.
-    pub fn edit_component(
-        &self,
-        change: ComponentChange,
-        intent: Intent,
-    ) -> Result<u64, EditError> {
+    fn edit_component(&self, change: ComponentChange, intent: Intent) -> Result<u64, EditError> {
         Position::new(change.lat, change.lon, 0.0).validate()?;
         self.write(move |c| {
             if let Err(refused) = check_component(c, &change, intent)? {
@@ -55,9 +47,7 @@ impl Storage {
         })?
     }
 
-    /// Takes a component out of service. Returns the new reference version, or `None` when no
-    /// component in service has this id.
-    pub fn retire_component(&self, id: ComponentId) -> Result<Option<u64>, StorageError> {
+    fn retire_component(&self, id: ComponentId) -> Result<Option<u64>, StorageError> {
         self.write(move |c| {
             if !in_service(c, "components", "id", id.as_str())? {
                 return Ok(None);
@@ -69,10 +59,7 @@ impl Storage {
         })
     }
 
-    /// Gives a work grid to an inspector (监督员), or to nobody. The old inspector's device
-    /// drops the grid with its next delta and the new one's downloads it. Returns the
-    /// reference version after the change (unchanged when the grid already had this inspector).
-    pub fn assign_work_grid(
+    fn assign_work_grid(
         &self,
         code: GridCode,
         inspector: Option<UserId>,
@@ -151,7 +138,7 @@ fn check_component(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::storage::{CitySeed, DepartmentRow, UnitGridRow, WorkGridRow};
+    use crate::storage::{CitySeed, CityStore, DepartmentRow, UnitGridRow, UserStore, WorkGridRow};
 
     const GRID: &str = "320508001001001";
 

@@ -5,6 +5,7 @@
 use super::categories;
 use super::version;
 use crate::reference::answer::{baseline, delta_is_smaller};
+use crate::storage::ReferenceAnswers;
 use crate::storage::{Storage, StorageError};
 use cgt_shared::UserId;
 use cgt_shared::wire::reference::{
@@ -22,14 +23,8 @@ const AREA: &str = "WITH mine AS (
         FROM unit_grids u JOIN mine m ON u.work_grid = m.code
         WHERE u.retired = 0) ";
 
-impl Storage {
-    /// What `user` needs after reference version `since`: a delta, or a snapshot when `since`
-    /// is 0, is ahead of this server, or the delta would be larger than the snapshot.
-    pub fn reference_answer(
-        &self,
-        user: UserId,
-        since: u64,
-    ) -> Result<ReferenceAnswer, StorageError> {
+impl ReferenceAnswers for Storage {
+    fn reference_answer(&self, user: UserId, since: u64) -> Result<ReferenceAnswer, StorageError> {
         self.read(move |c| {
             let tx = c.unchecked_transaction()?;
             let current = version::current(&tx)?;

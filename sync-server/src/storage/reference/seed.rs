@@ -1,5 +1,6 @@
 //! Reference data of a city (departments, grids, components) and seeding it with its users.
 
+use crate::storage::CityStore;
 use crate::storage::accounts::{NewUser, insert_user};
 use crate::storage::{Storage, StorageError};
 use cgt_shared::{ComponentId, GridCode, UserId};
@@ -66,9 +67,8 @@ pub struct CitySummary {
     pub components: u64,
 }
 
-impl Storage {
-    /// Writes `seed` in one transaction if the database has no users yet; `None` otherwise.
-    pub fn seed_city(&self, seed: CitySeed) -> Result<Option<CitySummary>, StorageError> {
+impl CityStore for Storage {
+    fn seed_city(&self, seed: CitySeed) -> Result<Option<CitySummary>, StorageError> {
         self.write(move |c| {
             let users: u64 = c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
             if users > 0 {
