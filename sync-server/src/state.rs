@@ -7,7 +7,7 @@ use crate::guard::{KeyGuard, LoginGuard};
 use crate::photos::PhotoStore;
 use crate::settings::Settings;
 use crate::storage::{CategoryStore, WarningStore};
-use crate::storage::{Storage, StorageError};
+use crate::storage::{Storage, StorageError, Store};
 use crate::sync::locks::DocLocks;
 use cgt_shared::CategoryTable;
 use cgt_shared::caseflow::calendar::WorkCalendar;
@@ -46,7 +46,7 @@ pub struct AppState {
 
 struct Inner {
     settings: Settings,
-    storage: Storage,
+    storage: Arc<dyn Store>,
     table: CategoryTable,
     locks: DocLocks,
     photos: PhotoStore,
@@ -90,7 +90,7 @@ impl AppState {
         Ok(AppState {
             inner: Arc::new(Inner {
                 settings,
-                storage,
+                storage: Arc::new(storage),
                 table,
                 locks: DocLocks::default(),
                 photos,
@@ -106,8 +106,13 @@ impl AppState {
         &self.inner.settings
     }
 
-    pub(crate) fn storage(&self) -> &Storage {
-        &self.inner.storage
+    pub(crate) fn storage(&self) -> &dyn Store {
+        self.inner.storage.as_ref()
+    }
+
+    /// The store, to move into a blocking task.
+    pub(crate) fn store(&self) -> Arc<dyn Store> {
+        Arc::clone(&self.inner.storage)
     }
 
     pub(crate) fn table(&self) -> &CategoryTable {

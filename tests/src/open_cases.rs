@@ -13,7 +13,8 @@ const HOUR: i64 = 3_600_000;
 
 /// Writes `count` dispatched cases with an 8-hour 处置 limit, reported before `now_ms`, one a
 /// minute back from it, in turn: past the deadline (red), a week before it (green), half an
-/// hour before it (yellow), and past it but on hold (yellow: a held clock never turns red).
+/// hour before it (yellow), and past it but on hold (yellow: a held clock never turns red);
+/// every tenth is under 督办.
 pub fn seed(db: &Path, count: usize, now_ms: i64) -> anyhow::Result<()> {
     write(db, count, now_ms, true)
 }
@@ -34,9 +35,9 @@ fn write(db: &Path, count: usize, now_ms: i64, with_yellow: bool) -> anyhow::Res
             "INSERT INTO cases (doc_id, source, status, kind, class, subclass, description,
                unit_grid, area, lon, lat, reported_at, registered, department, dispatched_at,
                step, step_started_at, step_deadline, step_limit_ms, step_yellow_at, on_hold,
-               updated_at)
+               supervised, updated_at)
              VALUES (?1, 'patrol', 'dispatched', 'event', 1, 2, '暴露垃圾', '320508001001001',
-               '320508001', 120.6, 31.3, ?2, 1, 1, ?2, 'handle', ?2, ?3, ?4, ?5, ?6, ?2)",
+               '320508001', 120.6, 31.3, ?2, 1, 1, ?2, 'handle', ?2, ?3, ?4, ?5, ?6, ?7, ?2)",
         )?;
         let calendar = WorkCalendar::builtin();
         let mut rng = StdRng::seed_from_u64(2026);
@@ -56,7 +57,8 @@ fn write(db: &Path, count: usize, now_ms: i64, with_yellow: bool) -> anyhow::Res
                 deadline,
                 8 * HOUR,
                 with_yellow.then_some(yellow.millis()),
-                on_hold
+                on_hold,
+                i % 10 == 0
             ])?;
         }
     }

@@ -108,7 +108,8 @@ async fn the_admin_adopts_an_offline_check_result_that_was_overtaken() -> anyhow
     let conflict_path = format!("{}/conflict", c.case);
 
     let (_, listed) = c.admin.get("/api/v1/conflicts").await?;
-    let listed: Vec<&str> = listed
+    assert_eq!(listed["total"], 1, "{listed}");
+    let listed: Vec<&str> = listed["items"]
         .as_array()
         .expect("list")
         .iter()
@@ -247,7 +248,7 @@ async fn the_admin_keeps_the_centres_reassignment() -> anyhow::Result<()> {
         "the reassigned inspector still has the task"
     );
     let (_, list) = c.admin.get("/api/v1/conflicts").await?;
-    assert_eq!(list, json!([]));
+    assert_eq!((&list["items"], &list["total"]), (&json!([]), &json!(0)));
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! A queue far longer than a page: 20,000 open cases. Paging reaches the last one, `total` is
-//! the true count, and a warning filter counts every case of its colour — also for cases
-//! stored before the colour's column existed.
+//! the true count, a warning filter counts every case of its colour — also for cases stored
+//! before the colour's column existed — and the 督办 list pages the same way.
 
 mod common;
 
@@ -61,6 +61,17 @@ async fn paging_reaches_the_last_of_twenty_thousand_cases() -> anyhow::Result<()
         sum += expected;
     }
     assert_eq!(sum, CASES);
+
+    // The 督办 list is paged by the query as well: every tenth case, to the last page.
+    let supervision = "/api/v1/supervision?per_page=200";
+    let (status, last) = dispatcher.get(&format!("{supervision}&page=10")).await?;
+    assert_eq!(status, 200, "{last}");
+    assert_eq!(last["total"], CASES / 10);
+    let items = last["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 200);
+    assert!(items.iter().all(|c| c["supervised"] == true), "{last}");
+    let (_, beyond) = dispatcher.get(&format!("{supervision}&page=11")).await?;
+    assert_eq!(beyond["items"].as_array().map(Vec::len), Some(0));
     Ok(())
 }
 

@@ -3,23 +3,11 @@
 
 import { ApiFailure, post } from './api'
 import { session } from './session'
-import type { ActionButton, CaseDetail, CaseItem, Department, DuplicateCandidate, HistoryEntry, Suggestions, Warning } from './generated/api'
+import type { ActionButton, CaseDetail, CaseItem, Department, DuplicateCandidate, HistoryEntry, Page_CaseItem, Suggestions, Warning } from './generated/api'
 export type { ActionButton, CaseDetail, CaseItem, Department, DuplicateCandidate, HistoryEntry, Suggestions, Warning } from './generated/api'
 
-
-
-export interface CasePage {
-  items: CaseItem[]
-  total: number
-  page: number
-  per_page: number
-}
-
-
-
-
-
-
+// One page of a case list, as the server answers it.
+export type CasePage = Page_CaseItem
 
 /** Status codes a queue filter offers, with the server's labels. */
 export const STATUSES: [string, string][] = [

@@ -9,7 +9,6 @@ use crate::auth::AdminSession;
 use crate::clock;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::storage::{AccountStore, DocumentStore, SecurityLog, StatsStore};
 use crate::storage::{DeviceRecord, RefusalRecord, SecurityEvent, Stats};
 use axum::Json;
 use axum::extract::State;
@@ -33,7 +32,7 @@ pub async fn stats(
     State(state): State<AppState>,
     _admin: AdminSession,
 ) -> Result<Json<Stats>, ApiError> {
-    let storage = state.storage().clone();
+    let storage = state.store();
     blocking(move || Ok(Json(storage.stats()?))).await
 }
 
@@ -67,7 +66,7 @@ pub async fn devices(
     State(state): State<AppState>,
     _admin: AdminSession,
 ) -> Result<Json<Vec<DeviceItem>>, ApiError> {
-    let storage = state.storage().clone();
+    let storage = state.store();
     let now = clock::now();
     blocking(move || {
         let items = storage
@@ -97,7 +96,7 @@ pub async fn revoke_device(
     AdminSession(session): AdminSession,
     PathParam(id): PathParam<DeviceId>,
 ) -> Result<Json<DeviceRecord>, ApiError> {
-    let storage = state.storage().clone();
+    let storage = state.store();
     let device = blocking(move || Ok(storage.revoke_device(id, clock::now())?))
         .await?
         .ok_or_else(|| ApiError::not_found("设备不存在 (no such device)"))?;
@@ -136,7 +135,7 @@ pub async fn refusals(
     QueryParams(query): QueryParams<RefusalQuery>,
 ) -> Result<Json<Vec<RefusalRecord>>, ApiError> {
     let limit = query.limit()?;
-    let storage = state.storage().clone();
+    let storage = state.store();
     blocking(move || Ok(Json(storage.refusals(limit)?))).await
 }
 
@@ -149,7 +148,7 @@ pub async fn security_events(
     QueryParams(query): QueryParams<RefusalQuery>,
 ) -> Result<Json<Vec<SecurityEvent>>, ApiError> {
     let limit = query.limit()?;
-    let storage = state.storage().clone();
+    let storage = state.store();
     blocking(move || Ok(Json(storage.security_events(limit)?))).await
 }
 

@@ -13,8 +13,7 @@ use crate::error::ErrorBody;
 use crate::guard::ClientAddr;
 use crate::guard::login::{Lockout, Throttled};
 use crate::state::AppState;
-use crate::storage::{AccountStore, SecurityLog};
-use crate::storage::{DeviceLogin, LoginOutcome, LoginRecord, SecurityEvent, Storage};
+use crate::storage::{DeviceLogin, LoginOutcome, LoginRecord, SecurityEvent, Store};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -127,7 +126,7 @@ pub async fn login(
         .admit(&req.username, &address, clock::now().millis())
         .map_err(throttled)?;
     let _hasher = guard.hasher().await.map_err(throttled)?;
-    let storage = state.storage().clone();
+    let storage = state.store();
     let ttl_ms = i64::from(state.settings().token_ttl_days) * Timestamp::MS_PER_DAY;
     let checked = state.clone();
     blocking(move || {
@@ -143,7 +142,7 @@ pub async fn login(
             let lockouts = checked
                 .logins()
                 .failed(&req.username, &address, clock::now().millis());
-            record_lockouts(&storage, lockouts, &address)?;
+            record_lockouts(storage.as_ref(), lockouts, &address)?;
             return Err(ApiError::unauthorized(WRONG_LOGIN));
         };
         checked.logins().succeeded(&req.username);
@@ -191,7 +190,7 @@ fn throttled(reason: Throttled) -> ApiError {
 
 /// Each delay a wrong password imposed becomes a security event for the admin.
 fn record_lockouts(
-    storage: &Storage,
+    storage: &dyn Store,
     lockouts: Vec<Lockout>,
     address: &str,
 ) -> Result<(), ApiError> {
@@ -221,7 +220,7 @@ pub async fn logout(
     State(state): State<AppState>,
     session: Session,
 ) -> Result<Json<Done>, ApiError> {
-    let storage = state.storage().clone();
+    let storage = state.store();
     blocking(move || Ok(storage.revoke_session(session.token_hash)?)).await?;
     Ok(Json(Done { ok: true }))
 }

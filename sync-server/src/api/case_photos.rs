@@ -15,7 +15,6 @@ use crate::photos::PhotoHash;
 use crate::photos::Uploader;
 use crate::state::AppState;
 use crate::storage::Department;
-use crate::storage::{CaseStore, IntakeStore};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;

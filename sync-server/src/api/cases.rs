@@ -18,7 +18,6 @@ use crate::error::ErrorBody;
 use crate::photos::arrivals;
 use crate::state::AppState;
 use crate::storage::{CaseFilter, Contact};
-use crate::storage::{CaseStore, DocumentStore, IntakeStore};
 use axum::Json;
 use axum::extract::FromRequestParts;
 use axum::extract::State;
@@ -35,8 +34,6 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 const MAX_PER_PAGE: u32 = 200;
-/// Most cases the 督办 and conflict lists show (they are not paged).
-const QUEUE_SCAN: u32 = 5_000;
 
 /// Roles that work in the console and see every case.
 const CENTRE: [Role; 6] = [
@@ -124,7 +121,7 @@ pub(super) fn in_centre(session: &Session) -> bool {
 
 /// The summary row of case `id`, or 404.
 pub(super) fn case_row(
-    storage: &crate::storage::Storage,
+    storage: &dyn crate::storage::Store,
     id: DocId,
 ) -> Result<crate::storage::CaseListRow, ApiError> {
     storage.case(id)?.ok_or_else(|| ActError::NotFound.into())
@@ -133,7 +130,7 @@ pub(super) fn case_row(
 /// The centre reads every case, others those granted to them; a case one may not read is
 /// answered as missing.
 pub(super) fn require_readable(
-    storage: &crate::storage::Storage,
+    storage: &dyn crate::storage::Store,
     session: &Session,
     id: DocId,
 ) -> Result<(), ApiError> {
@@ -163,12 +160,32 @@ pub struct QueueQuery {
     pub source: Option<String>,
     /// Only cases under 督办.
     pub supervised: Option<bool>,
+}
+
+/// Which page of a case list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
     /// 1-based page (default 1).
     #[param(minimum = 1)]
     pub page: Option<u32>,
     /// Rows per page (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
+}
+
+impl PageQuery {
+    /// The page and its size, checked, and the offset of its first row.
+    fn checked(&self) -> Result<(u32, u32, u64), ApiError> {
+        let per_page = self.per_page.unwrap_or(50);
+        if !(1..=MAX_PER_PAGE).contains(&per_page) {
+            return Err(ApiError::bad_request(format!(
+                "per_page 必须在 1…{MAX_PER_PAGE} 之间"
+            )));
+        }
+        let page = self.page.unwrap_or(1).max(1);
+        Ok((page, per_page, u64::from(page - 1) * u64::from(per_page)))
+    }
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -194,7 +211,7 @@ fn default_statuses(role: Role) -> Vec<CaseStatus> {
 }
 
 /// The caller's work queue, newest first, with warning colours; `total` counts every match.
-#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(QueueQuery),
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(QueueQuery, PageQuery),
     responses((status = 200, body = Page<CaseItem>),
         (status = 403, description = "处置人员未归属部门 (department handler without a department)", body = ErrorBody),
         LoggedIn))]
@@ -202,14 +219,9 @@ pub async fn queue(
     State(state): State<AppState>,
     session: Session,
     QueryParams(q): QueryParams<QueueQuery>,
+    QueryParams(paging): QueryParams<PageQuery>,
 ) -> Result<Json<Page<CaseItem>>, ApiError> {
-    let per_page = q.per_page.unwrap_or(50);
-    if !(1..=MAX_PER_PAGE).contains(&per_page) {
-        return Err(ApiError::bad_request(format!(
-            "per_page 必须在 1…{MAX_PER_PAGE} 之间"
-        )));
-    }
-    let page = q.page.unwrap_or(1).max(1);
+    let (page, per_page, offset) = paging.checked()?;
     let warning = q
         .warning
         .as_deref()
@@ -237,7 +249,7 @@ pub async fn queue(
             );
         }
     }
-    let storage = state.storage().clone();
+    let storage = state.store();
     let user = session.user;
     let department = {
         let storage = storage.clone();
@@ -260,7 +272,6 @@ pub async fn queue(
     }
     let now = clock::now();
     filter.warning = warning.map(|colour| (colour, now));
-    let offset = u64::from(page - 1) * u64::from(per_page);
     blocking(move || {
         let item = |row| case_item(row, state.table(), state.rules().calendar, now);
         // Filtered (colour included), sorted and paged by the query, with the true count.
@@ -408,8 +419,8 @@ pub async fn action(
     let kind = ActionKind::parse(&action)
         .ok_or_else(|| ApiError::not_found(format!("未知操作 {action} (no such action)")))?;
     // A case the caller may not read is missing, whatever its state: checked before the body.
-    let (storage, reader) = (state.storage().clone(), session.clone());
-    blocking(move || require_readable(&storage, &reader, id)).await?;
+    let (storage, reader) = (state.store(), session.clone());
+    blocking(move || require_readable(storage.as_ref(), &reader, id)).await?;
     let body = axum::body::to_bytes(body, ACTION_BODY_BYTES)
         .await
         .map_err(|_| ApiError::too_large(ACTION_BODY_BYTES))?;
@@ -664,15 +675,17 @@ fn add_first_photos(
 }
 
 /// 督办 cases still open (centre roles).
-#[utoipa::path(get, path = "/api/v1/supervision", tag = "cases",
-    responses((status = 200, body = Vec<CaseItem>), LoggedIn, Forbidden))]
+#[utoipa::path(get, path = "/api/v1/supervision", tag = "cases", params(PageQuery),
+    responses((status = 200, body = Page<CaseItem>), LoggedIn, Forbidden))]
 pub async fn supervision(
     State(state): State<AppState>,
     session: Session,
-) -> Result<Json<Vec<CaseItem>>, ApiError> {
+    QueryParams(paging): QueryParams<PageQuery>,
+) -> Result<Json<Page<CaseItem>>, ApiError> {
     listing(
         state,
         session,
+        paging,
         CaseFilter {
             supervised: true,
             open: true,
@@ -684,15 +697,17 @@ pub async fn supervision(
 }
 
 /// Cases waiting for an admin to settle a conflict (admin only).
-#[utoipa::path(get, path = "/api/v1/conflicts", tag = "cases",
-    responses((status = 200, body = Vec<CaseItem>), LoggedIn, Forbidden))]
+#[utoipa::path(get, path = "/api/v1/conflicts", tag = "cases", params(PageQuery),
+    responses((status = 200, body = Page<CaseItem>), LoggedIn, Forbidden))]
 pub async fn conflicts(
     State(state): State<AppState>,
     session: Session,
-) -> Result<Json<Vec<CaseItem>>, ApiError> {
+    QueryParams(paging): QueryParams<PageQuery>,
+) -> Result<Json<Page<CaseItem>>, ApiError> {
     listing(
         state,
         session,
+        paging,
         CaseFilter {
             in_conflict: true,
             ..CaseFilter::default()
@@ -702,12 +717,14 @@ pub async fn conflicts(
     .await
 }
 
+/// A page of `filter`'s cases, newest first, for a centre role (or `role`).
 async fn listing(
     state: AppState,
     session: Session,
+    paging: PageQuery,
     filter: CaseFilter,
     role: Option<Role>,
-) -> Result<Json<Vec<CaseItem>>, ApiError> {
+) -> Result<Json<Page<CaseItem>>, ApiError> {
     match role {
         Some(role) => session.require(role)?,
         None if !in_centre(&session) => {
@@ -715,14 +732,20 @@ async fn listing(
         }
         None => {}
     }
+    let (page, per_page, offset) = paging.checked()?;
     let now = clock::now();
     blocking(move || {
-        let rows = state.storage().cases(&filter, QUEUE_SCAN)?;
-        Ok(Json(
-            rows.into_iter()
-                .map(|row| case_item(row, state.table(), state.rules().calendar, now))
-                .collect(),
-        ))
+        let (rows, total) = state.storage().case_page(&filter, offset, per_page)?;
+        let items = rows
+            .into_iter()
+            .map(|row| case_item(row, state.table(), state.rules().calendar, now))
+            .collect();
+        Ok(Json(Page {
+            items,
+            total,
+            page,
+            per_page,
+        }))
     })
     .await
 }

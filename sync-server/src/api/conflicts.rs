@@ -15,7 +15,6 @@ use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::photos::{PhotoArrival, arrivals};
 use crate::state::AppState;
-use crate::storage::{AccountStore, CaseStore};
 use axum::Json;
 use axum::extract::State;
 use cgt_shared::caseflow::ConflictOutcome;

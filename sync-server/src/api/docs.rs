@@ -7,7 +7,6 @@ use crate::auth::Session;
 use crate::error::ApiError;
 use crate::photos::{PhotoArrival, arrivals};
 use crate::state::AppState;
-use crate::storage::DocumentStore;
 use axum::Json;
 use axum::extract::State;
 use cgt_shared::caseflow::event::{CaseStatus, WorkflowEvent, derive_status};
@@ -43,7 +42,7 @@ pub async fn view(
     session: Session,
     PathParam(id): PathParam<DocId>,
 ) -> Result<Json<DocView>, ApiError> {
-    let storage = state.storage().clone();
+    let storage = state.store();
     let admin = session.has(Role::Admin);
     blocking(move || {
         let row = storage
@@ -54,7 +53,7 @@ pub async fn view(
             .map_err(|e| ApiError::internal(format!("stored document {id} does not load: {e}")))?;
         let report = read_report(&doc, id).ok();
         let events = read_events(&doc).unwrap_or_default();
-        let photos = arrivals(&storage, report.as_ref().map_or(&[], |r| &r.photos))?;
+        let photos = arrivals(storage.as_ref(), report.as_ref().map_or(&[], |r| &r.photos))?;
         Ok(Json(DocView {
             id,
             owner_user: row.doc.owner.user,

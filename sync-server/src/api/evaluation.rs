@@ -8,7 +8,6 @@ use crate::auth::Session;
 use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::state::AppState;
-use crate::storage::CaseStore;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, extract::State};

@@ -13,7 +13,6 @@ use crate::error::ErrorBody;
 use crate::guard::ClientAddr;
 use crate::state::AppState;
 use crate::storage::ApiKeyOwner;
-use crate::storage::{CaseStore, IntakeStore};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
@@ -69,7 +68,7 @@ pub async fn create_key(
         return Err(ApiError::bad_request("name 须为 1…100 个字符"));
     }
     let (key, hash) = token::generate();
-    let storage = state.storage().clone();
+    let storage = state.store();
     let owner =
         blocking(move || Ok(storage.create_api_key(hash, name, channel, clock::now())?)).await?;
     Ok((

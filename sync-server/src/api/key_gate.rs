@@ -7,7 +7,7 @@ use crate::clock;
 use crate::error::ApiError;
 use crate::guard::ClientAddr;
 use crate::state::AppState;
-use crate::storage::{Storage, StorageError};
+use crate::storage::{StorageError, Store};
 
 const WRONG_KEY: &str = "密钥无效 (invalid key)";
 
@@ -16,7 +16,7 @@ const WRONG_KEY: &str = "密钥无效 (invalid key)";
 pub async fn look_up_key<T: Send + 'static>(
     state: &AppState,
     client: ClientAddr,
-    lookup: impl FnOnce(&Storage) -> Result<Option<T>, StorageError> + Send + 'static,
+    lookup: impl FnOnce(&dyn Store) -> Result<Option<T>, StorageError> + Send + 'static,
     name: impl FnOnce(&T) -> String,
 ) -> Result<T, ApiError> {
     let address = client.key();
@@ -24,8 +24,8 @@ pub async fn look_up_key<T: Send + 'static>(
     guard
         .before_lookup(&address, clock::now().millis())
         .map_err(|wait| ApiError::throttled(wait, false))?;
-    let storage = state.storage().clone();
-    let Some(found) = blocking(move || Ok(lookup(&storage)?)).await? else {
+    let storage = state.store();
+    let Some(found) = blocking(move || Ok(lookup(storage.as_ref())?)).await? else {
         guard.wrong_key(&address, clock::now().millis());
         return Err(ApiError::unauthorized(WRONG_KEY));
     };

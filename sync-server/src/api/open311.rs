@@ -17,7 +17,6 @@ use crate::guard::ClientAddr;
 use crate::state::AppState;
 use crate::storage::Open311Fields;
 use crate::storage::{CaseFilter, CaseListRow, Contact};
-use crate::storage::{CaseStore, Open311Store};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{RawQuery, State};

@@ -11,7 +11,6 @@ use crate::clock;
 use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::state::AppState;
-use crate::storage::{DevicePendingStore, ReferenceAnswers};
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -53,7 +52,7 @@ async fn reference(
     // A device updates its reference data at the end of every sync: what it still holds to
     // send then is what the sync left.
     let pending = pending_counts(&headers)?;
-    let storage = state.storage().clone();
+    let storage = state.store();
     let (user, id) = (device.session.user, device.device);
     let answer = blocking(move || {
         if let Some(counts) = pending {

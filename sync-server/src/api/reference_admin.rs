@@ -14,7 +14,6 @@ use crate::reference::{
     EditError, Intent, UnitGridListing, WorkGridListing,
 };
 use crate::state::AppState;
-use crate::storage::{ReferenceCatalog, ReferenceEditor};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -69,7 +68,7 @@ pub async fn departments(
     State(state): State<AppState>,
     _admin: AdminSession,
 ) -> Result<Json<Vec<DepartmentListing>>, ApiError> {
-    let storage = state.storage().clone();
+    let storage = state.store();
     blocking(move || Ok(Json(storage.department_listing()?))).await
 }
 
@@ -90,7 +89,7 @@ pub async fn work_grids(
     State(state): State<AppState>,
     _admin: AdminSession,
 ) -> Result<Json<Vec<WorkGridListing>>, ApiError> {
-    let storage = state.storage().clone();
+    let storage = state.store();
     blocking(move || Ok(Json(storage.work_grid_listing()?))).await
 }
 
@@ -124,7 +123,7 @@ pub async fn assign_inspector(
     PathParam(code): PathParam<GridCode>,
     JsonBody(body): JsonBody<Assignment>,
 ) -> Result<Json<Edited<WorkGridListing>>, ApiError> {
-    let storage = state.storage().clone();
+    let storage = state.store();
     let (version, row) = blocking(move || {
         let version = storage.assign_work_grid(code.clone(), body.inspector)?;
         let row = storage
@@ -154,7 +153,7 @@ pub async fn unit_grids(
     _admin: AdminSession,
     QueryParams(query): QueryParams<UnitGridQuery>,
 ) -> Result<Json<Vec<UnitGridListing>>, ApiError> {
-    let storage = state.storage().clone();
+    let storage = state.store();
     blocking(move || Ok(Json(storage.unit_grid_listing(query.work_grid)?))).await
 }
 
@@ -243,7 +242,7 @@ pub async fn components(
         offset: query.offset,
         limit,
     };
-    let storage = state.storage().clone();
+    let storage = state.store();
     let page: ComponentPage = blocking(move || Ok(storage.component_page(filter)?)).await?;
     let table = state.table();
     Ok(Json(ComponentItems {
@@ -316,7 +315,7 @@ async fn edit(
     change: ComponentChange,
     intent: Intent,
 ) -> Result<Json<Edited<ComponentItem>>, ApiError> {
-    let storage = state.storage().clone();
+    let storage = state.store();
     let id = change.id.clone();
     let (version, listing) = blocking(move || {
         let version = storage.edit_component(change, intent)?;
@@ -401,7 +400,7 @@ pub async fn retire_component(
     PathParam(path_id): PathParam<String>,
 ) -> Result<Json<RetiredComponent>, ApiError> {
     let id = component_id(&path_id)?;
-    let storage = state.storage().clone();
+    let storage = state.store();
     let retired = id.clone();
     let version = blocking(move || Ok(storage.retire_component(retired)?))
         .await?

@@ -8,7 +8,6 @@ use crate::auth::DeviceSession;
 use crate::clock;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::storage::{DevicePendingStore, DocumentStore};
 use crate::sync::feed::feed_entries;
 use crate::sync::merge::PushBudget;
 use crate::sync::push::{FrameError, process_frame};
@@ -194,7 +193,7 @@ pub async fn push(
         return Err(error);
     }
     tracing::debug!(frames, docs = outcomes.len(), "push stored");
-    let storage = state.storage().clone();
+    let storage = state.store();
     let (user, device) = (caller.writer.user, caller.device);
     blocking(move || {
         // A push with frames already recorded the sync with its documents.
@@ -228,7 +227,7 @@ pub async fn pull(
     let max_body = state.settings().max_body_bytes;
     let (caller, body) = whole_body(caller, &headers, body, max_body).await?;
     let limits = wire_limits(max_body);
-    let storage = state.storage().clone();
+    let storage = state.store();
     let user = caller.writer.user;
     blocking(move || {
         let request: PullRequest = decode(&body, &limits)?;
@@ -271,7 +270,7 @@ pub async fn status(
     let max_body = state.settings().max_body_bytes;
     let (caller, body) = whole_body(caller, &headers, body, max_body).await?;
     let limits = wire_limits(max_body);
-    let storage = state.storage().clone();
+    let storage = state.store();
     let user = caller.writer.user;
     blocking(move || {
         let request: StatusRequest = decode(&body, &limits)?;

@@ -12,7 +12,6 @@ use crate::clock;
 use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::state::AppState;
-use crate::storage::TrackStore;
 use crate::tracks::along::ReportMarker;
 use crate::tracks::shifts::{OnShift, Person, ShiftRefusal, ShiftSpan};
 use crate::tracks::{along, day, export, segment};
@@ -197,7 +196,7 @@ async fn watched(state: &AppState, session: &Session, name: String) -> Result<Pe
     if !is_watcher(session) && !names_self {
         return Err(not_a_watcher());
     }
-    let storage = state.storage().clone();
+    let storage = state.store();
     let person = blocking(move || Ok(storage.person(&name)?))
         .await?
         .ok_or_else(|| ApiError::not_found("没有这个用户 (no such user)"))?;
@@ -274,7 +273,7 @@ async fn day_points(
     let day = china_time::parse_date(date)
         .ok_or_else(|| ApiError::bad_request("日期格式应为 YYYY-MM-DD (bad date)"))?;
     let (from, to) = china_time::day_bounds(day);
-    let storage = state.storage().clone();
+    let storage = state.store();
     let id = person.id;
     let points = blocking(move || Ok(storage.track_points(id, from, to)?)).await?;
     Ok((person, day, points))

@@ -12,7 +12,6 @@ use crate::clock;
 use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::state::AppState;
-use crate::storage::UserStore;
 use crate::storage::{UserChange, UserListing};
 use axum::Json;
 use axum::extract::State;
@@ -107,7 +106,7 @@ pub async fn list(
     State(state): State<AppState>,
     _admin: AdminSession,
 ) -> Result<Json<Vec<UserListing>>, ApiError> {
-    let storage = state.storage().clone();
+    let storage = state.store();
     blocking(move || Ok(Json(storage.users()?))).await
 }
 
@@ -134,7 +133,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<UserListing>), ApiError> {
     let roles = parse_roles(&body.roles).map_err(invalid)?;
     let _hasher = password_hasher(&state).await?;
-    let storage = state.storage().clone();
+    let storage = state.store();
     let account = NewAccount {
         username: body.username,
         display_name: body.display_name,
@@ -143,7 +142,7 @@ pub async fn create(
         department: body.department_id,
     };
     let user = blocking(move || {
-        let id = account::create(&storage, account, clock::now())?;
+        let id = account::create(storage.as_ref(), account, clock::now())?;
         storage.user_listing(id)?.ok_or_else(no_such_user)
     })
     .await?;
@@ -183,7 +182,7 @@ pub async fn change(
         department: body.department_id,
         active: body.active,
     };
-    let storage = state.storage().clone();
+    let storage = state.store();
     let user = blocking(move || Ok(storage.change_user(id, change)?))
         .await?
         .ok_or_else(no_such_user)?;
@@ -205,7 +204,7 @@ pub async fn reset_password(
     JsonBody(body): JsonBody<NewPassword>,
 ) -> Result<Json<UserListing>, ApiError> {
     let _hasher = password_hasher(&state).await?;
-    let storage = state.storage().clone();
+    let storage = state.store();
     let user = blocking(move || {
         let hash = account::password_hash(&body.password)?;
         Ok(storage.set_password(id, hash)?)

@@ -17,7 +17,6 @@ use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::guard::ClientAddr;
 use crate::state::AppState;
-use crate::storage::VehicleStore;
 use crate::tracks::osmand;
 use crate::tracks::vehicles::{AlarmView, Registration, VehicleView};
 use axum::Json;

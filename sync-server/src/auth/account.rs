@@ -4,8 +4,7 @@
 
 use super::password::{self, HashError};
 use super::user_rules::{check_new_account, check_password};
-use crate::storage::UserStore;
-use crate::storage::{NewUser, Storage, StorageError};
+use crate::storage::{NewUser, StorageError, Store};
 use cgt_shared::{Role, Timestamp, UserId};
 use thiserror::Error;
 
@@ -32,7 +31,7 @@ pub enum AccountError {
 
 /// Checks and stores a new account (roles kept once each, the display name trimmed).
 pub fn create(
-    storage: &Storage,
+    storage: &dyn Store,
     account: NewAccount,
     now: Timestamp,
 ) -> Result<UserId, AccountError> {

@@ -7,7 +7,6 @@ use crate::api::blocking;
 use crate::clock;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::storage::AccountStore;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -65,7 +64,7 @@ impl FromRequestParts<AppState> for Session {
             .ok_or_else(|| ApiError::unauthorized(NO_TOKEN))?;
         let token_hash =
             token::parse(token.trim()).ok_or_else(|| ApiError::unauthorized(BAD_TOKEN))?;
-        let storage = state.storage().clone();
+        let storage = state.store();
         let record = blocking(move || Ok(storage.session(token_hash)?))
             .await?
             .ok_or_else(|| ApiError::unauthorized(BAD_TOKEN))?;

@@ -3,7 +3,6 @@
 
 use super::summary::{CaseRow, summarize};
 use crate::state::AppState;
-use crate::storage::{CaseStore, CaseWriter, DocumentStore};
 use crate::storage::{CaseVersion, NewReaders, StorageError};
 use automerge::AutoCommit;
 use automerge::transaction::CommitOptions;

@@ -5,7 +5,6 @@
 use super::summary::{CaseRow, summarize};
 use crate::state::AppState;
 use crate::storage::{CaseIntake, CaseVersion, Contact, Open311Fields, StorageError};
-use crate::storage::{CaseStore, CaseWriter};
 use automerge::transaction::CommitOptions;
 use cgt_shared::caseflow::Source;
 use cgt_shared::caseflow::event::{EventData, EventKind, WorkflowEvent};

@@ -5,7 +5,6 @@
 use super::act::{ActError, LoadedCase, checked_note, load_case, record};
 use super::summary::CaseRow;
 use crate::state::AppState;
-use crate::storage::CaseStore;
 use cgt_shared::caseflow::command::DeviceCommand;
 use cgt_shared::caseflow::conflict::{DeviceSide, OpenConflict, open_conflict, settle};
 use cgt_shared::caseflow::event::WorkflowEvent;

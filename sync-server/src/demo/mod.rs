@@ -5,12 +5,11 @@
 mod city;
 mod names;
 
-use crate::storage::{AccountStore, CityStore};
 use city::build_city;
 
 use crate::auth::password::{self, HashError};
 use crate::clock;
-use crate::storage::{CitySeed, CitySummary, NewUser, Storage, StorageError, WorkGridRow};
+use crate::storage::{CitySeed, CitySummary, NewUser, StorageError, Store, WorkGridRow};
 use cgt_shared::{Role, UserId};
 use std::collections::HashMap;
 use thiserror::Error;
@@ -36,7 +35,7 @@ pub fn logins() -> Vec<(String, String, Role)> {
 }
 
 /// Seeds the demo city unless the database already has users; returns what was written.
-pub(crate) fn seed(storage: &Storage) -> Result<Option<CitySummary>, DemoError> {
+pub(crate) fn seed(storage: &dyn Store) -> Result<Option<CitySummary>, DemoError> {
     if storage.user_count()? > 0 {
         return Ok(None);
     }
@@ -78,11 +77,12 @@ pub(crate) fn seed(storage: &Storage) -> Result<Option<CitySummary>, DemoError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::storage::AccountStore;
 
     #[test]
     fn seeding_writes_the_city_once() {
         let dir = tempfile::tempdir().unwrap();
-        let storage = Storage::open(dir.path()).unwrap();
+        let storage = crate::storage::Storage::open(dir.path()).unwrap();
         let summary = seed(&storage)
             .unwrap()
             .expect("an empty database is seeded");

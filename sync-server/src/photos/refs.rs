@@ -6,8 +6,7 @@
 //! catch-up covers all documents from the index's high-water mark up to some seq, so "every
 //! document up to the highest indexed seq is indexed at its current version" holds throughout.
 
-use crate::storage::PhotoRefIndex;
-use crate::storage::{PhotoRefs, Storage, StorageError};
+use crate::storage::{PhotoRefs, StorageError, Store};
 use automerge::AutoCommit;
 use cgt_shared::DocId;
 use cgt_shared::doc::commands::read_commands;
@@ -18,7 +17,7 @@ use cgt_shared::doc::workflow::read_events;
 const BATCH: usize = 256;
 
 /// Brings the index up to date with the stored documents.
-pub fn catch_up(storage: &Storage) -> Result<(), StorageError> {
+pub fn catch_up(storage: &dyn Store) -> Result<(), StorageError> {
     loop {
         let versions = storage.unindexed_docs(BATCH)?;
         let more = versions.len() == BATCH;

@@ -13,8 +13,7 @@ use super::refs;
 use super::thumb::ThumbMaker;
 use super::upload::{self, Partial, Start};
 use crate::clock;
-use crate::storage::{PhotoIndex, PhotoRefIndex};
-use crate::storage::{Storage, StorageError};
+use crate::storage::{StorageError, Store};
 use cgt_shared::UserId;
 use cgt_shared::report::PhotoRef;
 pub use cgt_shared::wire::photo::UploadState;
@@ -77,7 +76,7 @@ impl PhotoStore {
     /// Starts or resumes the upload of `size` bytes.
     pub fn start(
         &self,
-        storage: &Storage,
+        storage: &dyn Store,
         hash: &PhotoHash,
         size: u64,
         who: Uploader,
@@ -92,7 +91,7 @@ impl PhotoStore {
     /// Starts or resumes an upload whose uploader the caller has authorized.
     fn begin(
         &self,
-        storage: &Storage,
+        storage: &dyn Store,
         hash: &PhotoHash,
         size: u64,
         who: Uploader,
@@ -123,7 +122,7 @@ impl PhotoStore {
     /// commit. Kept (and recorded) if its bytes are right, else removed. Returns its size.
     fn adopt_orphan(
         &self,
-        storage: &Storage,
+        storage: &dyn Store,
         hash: &PhotoHash,
         who: Uploader,
     ) -> Result<Option<u64>, PhotoError> {
@@ -144,7 +143,7 @@ impl PhotoStore {
     /// whole file and stores the photo, or discards it on a hash mismatch.
     pub fn append(
         &self,
-        storage: &Storage,
+        storage: &dyn Store,
         hash: &PhotoHash,
         claimed: u64,
         chunk: &[u8],
@@ -158,7 +157,7 @@ impl PhotoStore {
     /// console user attaching a photo to a step of a case they may act on (处置反馈).
     pub fn put(
         &self,
-        storage: &Storage,
+        storage: &dyn Store,
         bytes: &[u8],
         who: Uploader,
     ) -> Result<PhotoHash, PhotoError> {
@@ -175,7 +174,7 @@ impl PhotoStore {
     /// Appends a chunk to an upload whose uploader the caller has authorized.
     fn write_chunk(
         &self,
-        storage: &Storage,
+        storage: &dyn Store,
         hash: &PhotoHash,
         claimed: u64,
         chunk: &[u8],
@@ -220,7 +219,7 @@ impl PhotoStore {
     /// report referencing it.
     pub fn jpeg(
         &self,
-        storage: &Storage,
+        storage: &dyn Store,
         hash: &PhotoHash,
         user: UserId,
         sees_all: bool,
@@ -232,7 +231,7 @@ impl PhotoStore {
     /// The thumbnail of a photo `user` may see, made and cached on first request.
     pub fn thumbnail(
         &self,
-        storage: &Storage,
+        storage: &dyn Store,
         hash: &PhotoHash,
         user: UserId,
         sees_all: bool,
@@ -251,7 +250,7 @@ impl PhotoStore {
     /// not stored.
     fn require_visible(
         &self,
-        storage: &Storage,
+        storage: &dyn Store,
         hash: &PhotoHash,
         user: UserId,
         sees_all: bool,
@@ -274,7 +273,11 @@ impl PhotoStore {
 
 /// Uploading needs a stored report the uploader's user may read that references the photo, so
 /// nobody can fill the disk with photos no case needs.
-fn require_reference(storage: &Storage, hash: &PhotoHash, user: UserId) -> Result<(), PhotoError> {
+fn require_reference(
+    storage: &dyn Store,
+    hash: &PhotoHash,
+    user: UserId,
+) -> Result<(), PhotoError> {
     refs::catch_up(storage)?;
     if storage.photo_readable_by(hash, user)? {
         Ok(())
@@ -284,7 +287,10 @@ fn require_reference(storage: &Storage, hash: &PhotoHash, user: UserId) -> Resul
 }
 
 /// For each photo a report references, whether it is stored.
-pub fn arrivals(storage: &Storage, photos: &[PhotoRef]) -> Result<Vec<PhotoArrival>, StorageError> {
+pub fn arrivals(
+    storage: &dyn Store,
+    photos: &[PhotoRef],
+) -> Result<Vec<PhotoArrival>, StorageError> {
     let hashes: Vec<String> = photos.iter().map(|p| p.sha256.clone()).collect();
     let stored = storage.photos_stored(&hashes)?;
     Ok(hashes

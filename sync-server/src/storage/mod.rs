@@ -37,7 +37,7 @@ pub use photo_refs::PhotoRefs;
 pub use ports::{
     AccountStore, CaseStore, CaseWriter, CategoryStore, CityStore, DevicePendingStore,
     DocumentStore, IntakeStore, Open311Store, PhotoIndex, PhotoRefIndex, ReferenceAnswers,
-    ReferenceCatalog, ReferenceEditor, SecurityLog, StatsStore, TrackStore, UserStore,
+    ReferenceCatalog, ReferenceEditor, SecurityLog, StatsStore, Store, TrackStore, UserStore,
     VehicleStore, WarningStore,
 };
 pub(crate) use reference::in_service;
@@ -125,11 +125,6 @@ impl Storage {
         })
     }
 
-    /// The Automerge actor of this server: every workflow event it writes carries it.
-    pub fn server_actor(&self) -> &ActorId {
-        &self.inner.server_actor
-    }
-
     /// Runs `f` on a read connection (a pooled one, or a new one when all are busy).
     fn read<T>(
         &self,
@@ -164,6 +159,12 @@ impl Storage {
         f: impl FnOnce(&Connection) -> Result<T, StorageError> + Send + 'static,
     ) -> Result<T, StorageError> {
         self.inner.writer.run(f)
+    }
+}
+
+impl Store for Storage {
+    fn server_actor(&self) -> &ActorId {
+        &self.inner.server_actor
     }
 }
 

@@ -1,7 +1,8 @@
 //! The storage port: what the server asks of a store, one trait per area, in domain terms —
-//! no connection, statement or row type in any signature. Methods block (async callers run them
-//! on the blocking pool); every write is committed before it returns. `Storage` (one SQLite
-//! file) implements them all; another backend implements the same traits.
+//! no connection, statement or row type in any signature — and [`Store`], all of them, which
+//! is what the server holds. Methods block (async callers run them on the blocking pool);
+//! every write is committed before it returns. `Storage` (one SQLite file) implements them
+//! all; another backend implements the same traits.
 
 use super::CitySeed;
 use super::CitySummary;
@@ -51,6 +52,7 @@ use crate::tracks::shifts::ShiftSpan;
 use crate::tracks::vehicles::AlarmView;
 use crate::tracks::vehicles::Registration;
 use crate::tracks::vehicles::VehicleView;
+use automerge::ActorId;
 use cgt_shared::CategoryTable;
 use cgt_shared::ComponentId;
 use cgt_shared::DeviceId;
@@ -490,4 +492,34 @@ pub trait PhotoRefIndex {
 
     /// Whether a report `user` may read references the photo (after `photos::refs::catch_up`).
     fn photo_readable_by(&self, hash: &PhotoHash, user: UserId) -> Result<bool, StorageError>;
+}
+
+/// Everything the server asks of its store: what handlers hold (`AppState::storage`), whichever
+/// backend is behind it.
+pub trait Store:
+    DocumentStore
+    + DevicePendingStore
+    + CaseStore
+    + CaseWriter
+    + WarningStore
+    + Open311Store
+    + StatsStore
+    + AccountStore
+    + UserStore
+    + IntakeStore
+    + SecurityLog
+    + CityStore
+    + CategoryStore
+    + ReferenceAnswers
+    + ReferenceCatalog
+    + ReferenceEditor
+    + TrackStore
+    + VehicleStore
+    + PhotoIndex
+    + PhotoRefIndex
+    + Send
+    + Sync
+{
+    /// The Automerge actor of this server: every workflow event it writes carries it.
+    fn server_actor(&self) -> &ActorId;
 }

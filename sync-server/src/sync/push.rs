@@ -7,7 +7,6 @@ use crate::auth::DeviceSession;
 use crate::caseflow::summary::summarize;
 use crate::clock;
 use crate::state::AppState;
-use crate::storage::{CaseStore, DocumentStore};
 use crate::storage::{DocWrite, StorageError, StoredDoc};
 use cgt_shared::DocId;
 use cgt_shared::wire::{DocOutcome, Head, Limits, PushFrame, WireError, decode};

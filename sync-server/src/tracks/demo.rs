@@ -3,8 +3,7 @@
 //! Their keys are fixed so that a simulated GPS unit can post to a demo server.
 
 use super::vehicles::{Registration, VehicleKind};
-use crate::storage::VehicleStore;
-use crate::storage::{Storage, StorageError};
+use crate::storage::{StorageError, Store};
 use cgt_shared::Timestamp;
 use cgt_shared::geometry::Point;
 use cgt_shared::vehicle::{Corridor, Site};
@@ -67,7 +66,7 @@ pub fn registrations() -> Vec<Registration> {
 }
 
 /// Registers the demo fleet (ids already taken are left alone).
-pub fn seed(storage: &Storage, now: Timestamp) -> Result<(), StorageError> {
+pub fn seed(storage: &dyn Store, now: Timestamp) -> Result<(), StorageError> {
     for (registration, (_, key)) in registrations().into_iter().zip(DEMO_VEHICLES) {
         storage.register_vehicle(registration, key.to_string(), now)?;
     }
