@@ -98,6 +98,24 @@ impl Blobs {
         remove_if_present(&self.stored_path(hash))
     }
 
+    /// Copies a stored photo into another blob folder (a backup): written beside its place,
+    /// fsynced, renamed into place. `false` when this folder does not hold it.
+    pub fn copy_stored_to(&self, other: &Blobs, hash: &PhotoHash) -> io::Result<bool> {
+        let target = other.stored_path(hash);
+        let dir = parent(&target);
+        create_dir_durably(dir)?;
+        let temp = target.with_extension("copy");
+        match fs::copy(self.stored_path(hash), &temp) {
+            Ok(_) => {}
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(e),
+        }
+        File::open(&temp)?.sync_all()?;
+        fs::rename(&temp, &target)?;
+        sync_dir(dir)?;
+        Ok(true)
+    }
+
     pub fn read_stored(&self, hash: &PhotoHash) -> io::Result<Option<Vec<u8>>> {
         read_if_present(&self.stored_path(hash))
     }

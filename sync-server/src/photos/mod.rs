@@ -5,8 +5,10 @@
 //! Split: [`hash`] names photos, [`upload`] decides each upload step (pure), [`files`] is the
 //! blob folder, [`refs`] reads which photos a document references (the index itself is kept by
 //! `storage::photo_refs`, the uploads and stored photos by `storage::photos`), [`thumb`] makes
-//! thumbnails, and [`store`] puts them together for the handlers. [`error`] words the failures.
+//! thumbnails, and [`store`] puts them together for the handlers; [`backup`] copies them into a
+//! backup. [`error`] words the failures.
 
+mod backup;
 mod error;
 mod files;
 mod hash;
@@ -15,6 +17,7 @@ mod store;
 mod thumb;
 pub(crate) mod upload;
 
+pub use backup::{PhotoCopy, copy_photos};
 pub use error::PhotoError;
 pub use hash::PhotoHash;
 pub use store::{CHUNK_BYTES, PhotoArrival, PhotoStore, UploadState, Uploader, arrivals};

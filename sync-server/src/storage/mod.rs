@@ -20,6 +20,7 @@ mod photos;
 mod ports;
 mod reference;
 mod security;
+mod snapshot;
 mod stats;
 mod tracks;
 mod users;
@@ -43,6 +44,7 @@ pub use ports::{
 pub(crate) use reference::in_service;
 pub use reference::{CitySeed, CitySummary, ComponentRow, DepartmentRow, UnitGridRow, WorkGridRow};
 pub use security::SecurityEvent;
+pub use snapshot::SnapshotContents;
 pub use stats::Stats;
 pub use tracks::ReportedAt;
 pub(crate) use users::is_active_inspector;
