@@ -4,7 +4,7 @@
 //! are copied. To restore, stop the server and serve from the backup folder (or copy it back).
 
 use crate::photos::{PhotoCopy, copy_photos};
-use crate::storage::{SnapshotContents, Storage};
+use crate::storage::{DB_FILE, SnapshotContents, Storage};
 use anyhow::Context;
 use std::path::Path;
 
@@ -17,6 +17,12 @@ pub struct BackupReport {
 
 /// Backs up the installation under `data_dir` into `to`.
 pub fn backup(data_dir: &Path, to: &Path) -> anyhow::Result<BackupReport> {
+    // Opening would create an empty database: a mistyped folder must not back up nothing.
+    anyhow::ensure!(
+        data_dir.join(DB_FILE).is_file(),
+        "{} 中没有数据库 {DB_FILE} (no database in the data folder)",
+        data_dir.display()
+    );
     let storage = Storage::open(data_dir)
         .with_context(|| format!("无法打开数据库 {} (cannot open)", data_dir.display()))?;
     let database = storage

@@ -1,7 +1,7 @@
 //! Backing up an embedded installation while it serves: the copy is a data folder a server
 //! starts from with the report and its photo; a second run copies nothing new; a photo lost
-//! from the backup is copied again, and a photo missing from the data folder fails the run
-//! by name.
+//! from the backup is copied again; a mistyped data folder is refused, and a photo missing
+//! from the data folder fails the run by name.
 
 mod common;
 
@@ -91,6 +91,12 @@ async fn a_backup_taken_while_serving_serves_the_report_and_its_photo() -> anyho
     assert_eq!(view["photos"][0]["sha256"], sha.as_str(), "{view}");
     assert_eq!(view["photos"][0]["arrived"], true, "{view}");
     drop(restored);
+
+    // A mistyped data folder is refused; nothing is created there.
+    let typo = dir.path().join("serve");
+    let (ok, printed) = backup(&typo, &dir.path().join("elsewhere"))?;
+    assert!(!ok && printed.contains("没有数据库"), "{printed}");
+    assert!(!typo.exists());
 
     // A photo the database records but the data folder lost fails the run, by name.
     std::fs::remove_file(photo_file(&data, &sha))?;
