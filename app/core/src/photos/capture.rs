@@ -5,10 +5,10 @@ use crate::client::Client;
 use crate::error::ClientError;
 use cgt_photo::{PipelineConfig, Stamp, process};
 use cgt_shared::report::PhotoRef;
-use cgt_shared::{DocId, Position, Timestamp};
+use cgt_shared::{DocId, Position, Timestamp, china_time};
 
-/// China Standard Time (UTC+8), the time printed on the stamp.
-const STAMP_UTC_OFFSET_MINUTES: i32 = 8 * 60;
+/// China Standard Time, the time printed on the stamp.
+const STAMP_UTC_OFFSET_MINUTES: i32 = china_time::UTC_OFFSET_HOURS as i32 * 60;
 
 impl Client {
     /// Processes a camera or gallery image (JPEG or PNG) for the report and queues it. The
