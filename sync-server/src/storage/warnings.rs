@@ -12,7 +12,8 @@ impl WarningStore for Storage {
     ) -> Result<usize, StorageError> {
         let missing: Vec<(Vec<u8>, i64, i64)> = self.read(|c| {
             let mut stmt = c.prepare(
-                "SELECT doc_id, step_deadline, step_limit_ms FROM cases
+                "SELECT doc_id, step_deadline, step_limit_ms
+                 FROM cases INDEXED BY cases_without_yellow
                  WHERE step_deadline IS NOT NULL AND step_limit_ms IS NOT NULL
                    AND step_yellow_at IS NULL",
             )?;
