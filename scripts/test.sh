@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: system setup, formatting, lints, then every test of the workspace
-# (unit, property, end-to-end against the real server binary). Run from anywhere.
+# (unit, property, end-to-end against the real server binary) on the embedded store, then the
+# end-to-end suite again with every server on PostgreSQL (scripts/postgres.sh). Run from anywhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,4 +13,18 @@ if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast
 else
   cargo test --workspace --locked --no-fail-fast
+fi
+
+CGT_TEST_POSTGRES="$(bash scripts/postgres.sh)"
+export CGT_TEST_POSTGRES
+# Each test server's database from an earlier run is dropped first.
+psql "$CGT_TEST_POSTGRES dbname=postgres" -tAc \
+  "SELECT datname FROM pg_database WHERE datname LIKE 'cgt\_t\_%'" |
+  while read -r db; do psql "$CGT_TEST_POSTGRES dbname=postgres" -qc "DROP DATABASE \"$db\""; done
+# `--workspace` with a filter, not `-p`: the same features as the first run, so the same test
+# binaries (about 0.5 GB each) are reused instead of built a second time.
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace --locked --no-fail-fast -E 'package(cgt-tests)'
+else
+  cargo test -p cgt-tests --locked --no-fail-fast
 fi

@@ -19,6 +19,7 @@ pub mod ids;
 pub mod plan;
 pub mod report;
 pub mod role;
+pub mod text;
 pub mod time;
 pub mod track;
 pub mod typescript;

@@ -75,6 +75,8 @@ pub enum ReportError {
     EmptyDescription,
     #[error("问题描述过长: {0} 字 (最多 {MAX_DESCRIPTION_CHARS} 字)")]
     DescriptionTooLong(usize),
+    #[error("问题描述含有控制字符 (control characters are not text)")]
+    DescriptionControl,
     #[error("事件类问题不能关联部件标识码")]
     ComponentOnEvent,
     #[error("部件标识码 {id} 的类别 {class:02}{subclass:02} 与所选类别不一致")]
@@ -106,6 +108,9 @@ impl Report {
         let chars = description.chars().count();
         if chars > MAX_DESCRIPTION_CHARS {
             return Err(ReportError::DescriptionTooLong(chars));
+        }
+        if crate::text::has_control(description) {
+            return Err(ReportError::DescriptionControl);
         }
         self.validate_component()?;
         if self.photos.len() > MAX_PHOTOS {

@@ -2,7 +2,7 @@
 
 use crate::auth::user_rules::parse_role;
 use crate::settings::{DEFAULT_DATA_DIR, DEFAULT_LISTEN, Flags, Settings, env_var, keys};
-use crate::storage::Storage;
+use crate::storage::open_store;
 use crate::{demo, launch};
 use anyhow::Context;
 use cgt_shared::Role;
@@ -43,6 +43,12 @@ enum Command {
     /// photo the database records cannot be copied whole.
     #[command(after_long_help = config_help())]
     Backup(BackupArgs),
+    /// Copy the embedded database into a PostgreSQL database (its schema created if needed)
+    /// and check every table (row count and SHA-256 of its rows); run again after an
+    /// interruption. Stop the server first. Photos stay in the data folder, which the server
+    /// keeps using with `CGT_DATABASE_URL` set.
+    #[command(after_long_help = config_help())]
+    MigrateToPostgres(MigrateArgs),
 }
 
 /// Which configuration and database to use.
@@ -98,6 +104,15 @@ struct BackupArgs {
     to: PathBuf,
 }
 
+#[derive(Debug, Args)]
+struct MigrateArgs {
+    #[command(flatten)]
+    location: Location,
+    /// The PostgreSQL database to copy into, e.g. postgres://cgt@db.example/cgt.
+    #[arg(long, value_name = "URL")]
+    to: String,
+}
+
 fn config_help() -> String {
     let mut help = format!(
         "Configuration, each layer overriding the one before:\n  \
@@ -138,6 +153,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::SeedDemo(location) => seed_demo(location),
         Command::AddUser(args) => add_user(args),
         Command::Backup(args) => back_up(args),
+        Command::MigrateToPostgres(args) => migrate_to_postgres(args),
     }
 }
 
@@ -214,8 +230,8 @@ async fn shutdown_signal() {
 
 fn seed_demo(location: Location) -> anyhow::Result<()> {
     let settings = settings(location, Flags::default())?;
-    let storage = Storage::open(&settings.data_dir)?;
-    match demo::seed(&storage)? {
+    let storage = open_store(&settings)?;
+    match demo::seed(storage.as_ref())? {
         Some(s) => println!(
             "演示城市已写入 (demo city seeded) {}: {} 个用户, {} 个部门, {} 个单元网格, {} 个工作网格, {} 个部件",
             settings.data_dir.display(),
@@ -248,6 +264,12 @@ fn add_user(args: AddUserArgs) -> anyhow::Result<()> {
 
 fn back_up(args: BackupArgs) -> anyhow::Result<()> {
     let settings = settings(args.location, Flags::default())?;
+    if settings.database_url.is_some() {
+        anyhow::bail!(
+            "此服务器的数据库在 PostgreSQL 中,请用 pg_dump 备份数据库 (见 README) \
+             (backup copies the embedded database; back PostgreSQL up with pg_dump)"
+        );
+    }
     let report = crate::backup::backup(&settings.data_dir, &args.to)?;
     let (db, photos) = (&report.database, &report.photos);
     println!(
@@ -269,6 +291,24 @@ fn back_up(args: BackupArgs) -> anyhow::Result<()> {
             photos.missing.join(", ")
         );
     }
+    Ok(())
+}
+
+fn migrate_to_postgres(args: MigrateArgs) -> anyhow::Result<()> {
+    let settings = settings(args.location, Flags::default())?;
+    let copies = crate::storage::to_postgres::copy(&settings.data_dir, &args.to)?;
+    for copy in &copies {
+        println!(
+            "{:<20} {:>9} 行  sha256 {}",
+            copy.table, copy.rows, copy.digest
+        );
+    }
+    println!(
+        "已复制并核对 {} 张表 (copied and checked). 之后请以 CGT_DATABASE_URL 指向该数据库、\
+         --data-dir {} 启动服务器 (photos stay in this folder)",
+        copies.len(),
+        settings.data_dir.display()
+    );
     Ok(())
 }
 

@@ -113,6 +113,7 @@ impl From<StorageError> for ApiError {
     fn from(e: StorageError) -> ApiError {
         match e {
             StorageError::UsernameTaken(_) => ApiError::new(StatusCode::CONFLICT, e.to_string()),
+            StorageError::UnstorableText(_) => ApiError::bad_request(e.to_string()),
             StorageError::UnknownDepartment(_) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
             }

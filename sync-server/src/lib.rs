@@ -50,7 +50,7 @@ pub async fn launch(
         .context("server failed")
 }
 
-/// Creates a user in the database under `settings.data_dir` (opening and migrating it).
+/// Creates a user in the store `settings` name (opening and migrating it).
 pub fn create_user(
     settings: &Settings,
     username: &str,
@@ -58,7 +58,7 @@ pub fn create_user(
     password: &str,
     roles: &[Role],
 ) -> anyhow::Result<UserId> {
-    let storage = storage::Storage::open(&settings.data_dir)?;
+    let storage = storage::open_store(settings)?;
     let account = auth::account::NewAccount {
         username: username.to_string(),
         display_name: display_name.to_string(),
@@ -66,5 +66,9 @@ pub fn create_user(
         roles: roles.to_vec(),
         department: None,
     };
-    Ok(auth::account::create(&storage, account, clock::now())?)
+    Ok(auth::account::create(
+        storage.as_ref(),
+        account,
+        clock::now(),
+    )?)
 }

@@ -19,6 +19,8 @@ pub const DEFAULT_MAX_PHOTO_BYTES: u64 = 8 << 20;
 const MIN_BODY_BYTES: usize = 1 << 10;
 const MAX_BODY_BYTES: usize = 1 << 30;
 const MAX_TOKEN_TTL_DAYS: u32 = 3650;
+const DEFAULT_DATABASE_CONNECTIONS: usize = 8;
+const MAX_DATABASE_CONNECTIONS: usize = 256;
 const MAX_PHOTO_BYTES: u64 = 1 << 30;
 /// The console as `npm run build` leaves it in this source tree.
 pub const DEFAULT_CONSOLE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/console/dist");
@@ -28,8 +30,13 @@ pub const DEFAULT_CONSOLE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/cons
 pub struct Settings {
     /// Address to listen on.
     pub listen: SocketAddr,
-    /// Folder holding `cgt.sqlite3`.
+    /// Folder holding `cgt.sqlite3` (the embedded database) and the photos.
     pub data_dir: PathBuf,
+    /// A PostgreSQL database to use instead of the embedded one (`postgres://user@host/db` or
+    /// `host=… dbname=…`); several server processes may share one.
+    pub database_url: Option<String>,
+    /// Connections this process opens to `database_url`.
+    pub database_connections: usize,
     /// Seed the demo city on start when the database has no users.
     pub demo: bool,
     /// Largest request body accepted, in bytes.
@@ -57,6 +64,8 @@ impl Default for Settings {
         Settings {
             listen: DEFAULT_LISTEN.parse().expect("the default address parses"),
             data_dir: PathBuf::from(DEFAULT_DATA_DIR),
+            database_url: None,
+            database_connections: DEFAULT_DATABASE_CONNECTIONS,
             demo: false,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             token_ttl_days: DEFAULT_TOKEN_TTL_DAYS,
@@ -107,6 +116,25 @@ impl Settings {
                     "{} 不在 {MIN_BODY_BYTES}…{MAX_BODY_BYTES} 之间",
                     self.max_body_bytes
                 ),
+            ));
+        }
+        if !(1..=MAX_DATABASE_CONNECTIONS).contains(&self.database_connections) {
+            return Err(invalid(
+                "database_connections",
+                format!(
+                    "{} 不在 1…{MAX_DATABASE_CONNECTIONS} 之间",
+                    self.database_connections
+                ),
+            ));
+        }
+        if let Some(url) = &self.database_url
+            && !(url.starts_with("postgres://")
+                || url.starts_with("postgresql://")
+                || url.contains('='))
+        {
+            return Err(invalid(
+                "database_url",
+                "应为 postgres://… 地址或 host=… dbname=… 形式".to_string(),
             ));
         }
         if !(1..=MAX_TOKEN_TTL_DAYS).contains(&self.token_ttl_days) {
@@ -330,8 +358,9 @@ mod tests {
     #[test]
     fn each_setting_has_one_variable_and_the_relative_keys_are_settings() {
         let keys = keys();
-        assert_eq!(keys.len(), 11);
+        assert_eq!(keys.len(), 13);
         assert!(keys.iter().any(|k| env_var(k) == "CGT_MAP_TILE_URL"));
+        assert!(keys.iter().any(|k| env_var(k) == "CGT_DATABASE_URL"));
         assert!(
             FILE_RELATIVE
                 .iter()
@@ -358,6 +387,18 @@ mod tests {
     #[test]
     fn bad_values_are_named() {
         check(Some("port = 1"), &[], Flags::default(), Err("port"));
+        check(
+            None,
+            &[("CGT_DATABASE_URL", "mysql://db/cgt")],
+            Flags::default(),
+            Err("database_url"),
+        );
+        check(
+            None,
+            &[("CGT_DATABASE_CONNECTIONS", "0")],
+            Flags::default(),
+            Err("database_connections"),
+        );
         check(Some("demo = [1]"), &[], Flags::default(), Err("CGT_DEMO"));
         check(Some("demo = "), &[], Flags::default(), Err("格式错误"));
         check(

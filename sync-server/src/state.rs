@@ -6,10 +6,11 @@ use crate::demo::{self, DemoError};
 use crate::guard::{KeyGuard, LoginGuard};
 use crate::photos::PhotoStore;
 use crate::settings::Settings;
-use crate::storage::{CategoryStore, WarningStore};
-use crate::storage::{Storage, StorageError, Store};
-use crate::sync::locks::DocLocks;
+
+use crate::storage::{StorageError, Store, open_store};
+use crate::sync::locks::{DocGuard, DocLocks};
 use cgt_shared::CategoryTable;
+use cgt_shared::DocId;
 use cgt_shared::caseflow::calendar::WorkCalendar;
 use cgt_shared::caseflow::limits::{TimeLimits, yellow_at};
 use cgt_shared::category::CategoryError;
@@ -61,9 +62,9 @@ impl AppState {
     /// `settings.demo` is set and the database has no users. Blocking.
     pub fn open(settings: Settings) -> Result<AppState, StartError> {
         let table = load_categories(&settings)?;
-        let storage = Storage::open(&settings.data_dir)?;
+        let storage = open_store(&settings)?;
         if settings.demo
-            && let Some(summary) = demo::seed(&storage)?
+            && let Some(summary) = demo::seed(storage.as_ref())?
         {
             tracing::info!(
                 users = summary.users,
@@ -90,7 +91,7 @@ impl AppState {
         Ok(AppState {
             inner: Arc::new(Inner {
                 settings,
-                storage: Arc::new(storage),
+                storage,
                 table,
                 locks: DocLocks::default(),
                 photos,
@@ -119,8 +120,12 @@ impl AppState {
         &self.inner.table
     }
 
-    pub(crate) fn locks(&self) -> &DocLocks {
-        &self.inner.locks
+    /// Holds documents from loading them until their new versions are committed: the
+    /// in-process stripes, then the store's lease against other processes.
+    pub(crate) fn lock_docs(&self, ids: &[DocId]) -> Result<DocGuard<'_>, StorageError> {
+        let local = self.inner.locks.lock_all(ids.iter().copied());
+        let lease = self.inner.storage.lease_docs(ids)?;
+        Ok(DocGuard::new(local, lease))
     }
 
     pub(crate) fn photos(&self) -> &PhotoStore {

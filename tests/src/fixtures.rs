@@ -96,3 +96,17 @@ pub fn walk_gpx(start_ms: i64, seconds: u32) -> String {
         .collect();
     cgt_shared::gpx::write_gpx("步行", &[walk]).expect("a walk in range writes")
 }
+
+/// The start of a span of `len_ms` that ends by `latest_end` within one China day: a walk of
+/// "the last 15 minutes" recorded just after midnight China time (16:00 UTC) would otherwise
+/// be split over two days, and a day's summary would hold only part of it.
+pub fn start_within_one_day(latest_end: i64, len_ms: i64) -> i64 {
+    let start = latest_end - len_ms;
+    let day = cgt_shared::china_time::day_of(cgt_shared::Timestamp(latest_end));
+    let midnight = cgt_shared::china_time::midnight(day).millis();
+    if start < midnight {
+        midnight - len_ms - 60_000
+    } else {
+        start
+    }
+}

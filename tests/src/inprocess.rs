@@ -27,7 +27,7 @@ impl InProcessServer {
         workers: usize,
         addr: SocketAddr,
     ) -> anyhow::Result<InProcessServer> {
-        let mut settings = Settings::for_test(data_dir);
+        let mut settings = crate::database::test_settings(data_dir)?;
         settings.demo = demo;
         let (stop, stopped) = oneshot::channel::<()>();
         let (ready, bound) = std::sync::mpsc::channel();

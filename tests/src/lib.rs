@@ -7,6 +7,7 @@ pub mod bombs;
 pub mod browser;
 pub mod centre;
 pub mod conformance;
+pub mod database;
 pub mod fixtures;
 pub mod inprocess;
 pub mod open_cases;

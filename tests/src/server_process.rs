@@ -10,6 +10,9 @@ use std::time::Duration;
 pub struct ServerProcess {
     binary: PathBuf,
     data_dir: PathBuf,
+    /// The folder whose database the server uses (its own, unless it shares another's);
+    /// `None`: always the embedded file, even in the suite's PostgreSQL pass.
+    database_of: Option<PathBuf>,
     child: Option<Child>,
     /// Address space the process may map, in bytes (`prlimit --as`), if limited.
     memory_limit: Option<u64>,
@@ -39,9 +42,35 @@ impl ServerProcess {
         data_dir: &Path,
         memory_limit: Option<u64>,
     ) -> anyhow::Result<ServerProcess> {
+        ServerProcess::launch(binary, data_dir, Some(data_dir), memory_limit)
+    }
+
+    /// Starts like [`ServerProcess::start`] on the embedded file whatever the suite's pass.
+    pub fn start_embedded(binary: &Path, data_dir: &Path) -> anyhow::Result<ServerProcess> {
+        ServerProcess::launch(binary, data_dir, None, None)
+    }
+
+    /// Starts a second server on its own `data_dir` (photos) against the database of the
+    /// server on `database_of`: two instances of one installation, as behind a load
+    /// balancer. Only a PostgreSQL store can be shared.
+    pub fn start_sharing(
+        binary: &Path,
+        data_dir: &Path,
+        database_of: &Path,
+    ) -> anyhow::Result<ServerProcess> {
+        ServerProcess::launch(binary, data_dir, Some(database_of), None)
+    }
+
+    fn launch(
+        binary: &Path,
+        data_dir: &Path,
+        database_of: Option<&Path>,
+        memory_limit: Option<u64>,
+    ) -> anyhow::Result<ServerProcess> {
         let mut server = ServerProcess {
             binary: binary.to_path_buf(),
             data_dir: data_dir.to_path_buf(),
+            database_of: database_of.map(Path::to_path_buf),
             child: None,
             memory_limit,
             addr: "127.0.0.1:0".parse()?,
@@ -103,7 +132,15 @@ impl ServerProcess {
             .arg(self.addr.to_string())
             .arg("--data-dir")
             .arg(&self.data_dir)
-            .env("RUST_LOG", "warn")
+            // `CGT_TEST_SERVER_LOG=info` shows what the servers of a failing test did.
+            .env(
+                "RUST_LOG",
+                std::env::var("CGT_TEST_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
+            )
+            .envs(match &self.database_of {
+                Some(folder) => crate::database::server_env(folder)?,
+                None => Vec::new(),
+            })
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()?;

@@ -47,6 +47,10 @@ fn photo_file(data: &Path, sha: &str) -> std::path::PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_taken_while_serving_serves_the_report_and_its_photo() -> anyhow::Result<()> {
+    if std::env::var_os(cgt_tests::database::POSTGRES_VAR).is_some() {
+        eprintln!("`cgt-server backup` copies the embedded store; this pass runs on PostgreSQL");
+        return Ok(());
+    }
     let dir = tempfile::tempdir()?;
     let (data, copy) = (dir.path().join("server"), dir.path().join("backup"));
     let server = ServerProcess::start(&server_binary(), &data)?;

@@ -287,16 +287,27 @@ async fn feeds_stay_well_formed_and_vehicle_positions_must_be_possible() -> anyh
     let http = reqwest::Client::new();
     let admin = Staff::login(&url, "admin").await?;
     let key = admin.api_key("open311").await?;
-    let form = [
-        ("api_key", key.as_str()),
-        ("service_code", "event-01-02"),
-        ("lat", "31.3105"),
-        ("long", "120.6210"),
-        ("description", "垃圾\u{FFFE}堆\u{FFFF}积\u{1}三天"),
-    ];
+    let request = |description: &'static str| {
+        [
+            ("api_key", key.clone()),
+            ("service_code", "event-01-02".to_string()),
+            ("lat", "31.3105".to_string()),
+            ("long", "120.6210".to_string()),
+            ("description", description.to_string()),
+        ]
+    };
+    // A control character is not text: refused with a clear 400, whichever store is behind.
+    let refused = http
+        .post(format!("{url}/open311/v2/requests.json"))
+        .form(&request("垃圾堆积\u{1}三天"))
+        .send()
+        .await?;
+    assert_eq!(refused.status().as_u16(), 400);
+    assert!(refused.text().await?.contains("控制字符"));
+    // Characters XML 1.0 cannot carry are dropped from the feed, not written raw.
     let created = http
         .post(format!("{url}/open311/v2/requests.json"))
-        .form(&form)
+        .form(&request("垃圾\u{FFFE}堆\u{FFFF}积三天"))
         .send()
         .await?;
     assert_eq!(created.status().as_u16(), 200);

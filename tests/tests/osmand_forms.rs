@@ -101,33 +101,7 @@ async fn every_traccar_form_is_read_and_its_extras_kept() -> anyhow::Result<()> 
     }
     drop(server);
 
-    let db = rusqlite::Connection::open(dir.path().join("server").join(cgt_server::DB_FILE))?;
-    let mut rows = db.prepare(
-        "SELECT at, lat, bearing, altitude_m, round(battery_pct, 3), round(speed_mps, 3), accuracy_m
-         FROM vehicle_positions WHERE vehicle_id = 'ZT-SU-E1234' ORDER BY at",
-    )?;
-    type Row = (
-        i64,
-        f64,
-        Option<f64>,
-        Option<f64>,
-        Option<f64>,
-        Option<f64>,
-        f64,
-    );
-    let stored: Vec<Row> = rows
-        .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            ))
-        })?
-        .collect::<Result<_, _>>()?;
+    let stored = stored_positions(&dir.path().join("server"))?;
     assert_eq!(
         stored,
         vec![
@@ -153,4 +127,75 @@ async fn every_traccar_form_is_read_and_its_extras_kept() -> anyhow::Result<()> 
         ]
     );
     Ok(())
+}
+
+/// `(at, lat, bearing, altitude, battery, speed, accuracy)` of each stored position.
+type StoredPosition = (
+    i64,
+    f64,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    f64,
+);
+
+/// The unit's stored positions, read from whichever store the server on `data_dir` used.
+fn stored_positions(data_dir: &std::path::Path) -> anyhow::Result<Vec<StoredPosition>> {
+    const COLUMNS: &str = "at, lat, bearing, altitude_m, battery_pct, speed_mps, accuracy_m";
+    const WHERE: &str = "FROM vehicle_positions WHERE vehicle_id = 'ZT-SU-E1234' ORDER BY at";
+    let round = |x: Option<f64>| x.map(|v| (v * 1000.0).round() / 1000.0);
+    let rows: Vec<StoredPosition> = match cgt_tests::database::database_url(data_dir)? {
+        Some(url) => std::thread::spawn(move || -> anyhow::Result<Vec<StoredPosition>> {
+            let mut client = postgres::Client::connect(&url, postgres::NoTls)?;
+            let rows = client.query(&format!("SELECT {COLUMNS} {WHERE}"), &[])?;
+            Ok(rows
+                .iter()
+                .map(|r| {
+                    (
+                        r.get(0),
+                        r.get(1),
+                        r.get(2),
+                        r.get(3),
+                        r.get(4),
+                        r.get(5),
+                        r.get(6),
+                    )
+                })
+                .collect())
+        })
+        .join()
+        .map_err(|_| anyhow::anyhow!("reading PostgreSQL panicked"))??,
+        None => {
+            let db = rusqlite::Connection::open(data_dir.join(cgt_server::DB_FILE))?;
+            let mut statement = db.prepare(&format!("SELECT {COLUMNS} {WHERE}"))?;
+            statement
+                .query_map([], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                    ))
+                })?
+                .collect::<Result<_, _>>()?
+        }
+    };
+    Ok(rows
+        .into_iter()
+        .map(|(at, lat, bearing, altitude, battery, speed, accuracy)| {
+            (
+                at,
+                lat,
+                bearing,
+                altitude,
+                round(battery),
+                round(speed),
+                accuracy,
+            )
+        })
+        .collect())
 }

@@ -18,7 +18,7 @@ async fn paging_reaches_the_last_of_twenty_thousand_cases() -> anyhow::Result<()
         .as_millis() as i64;
     // The first answer means the store is open and migrated.
     let dispatcher = Staff::login(&server.url(), "dispatcher1").await?;
-    cgt_tests::open_cases::seed(&dir.path().join(cgt_server::DB_FILE), CASES, now)?;
+    cgt_tests::open_cases::seed(dir.path(), CASES, now)?;
     let queue = "/api/v1/cases?status=dispatched&per_page=200";
 
     let (status, first) = dispatcher.get(&format!("{queue}&page=1")).await?;
@@ -84,8 +84,7 @@ async fn cases_from_before_the_colour_column_are_coloured_after_a_restart() -> a
         .duration_since(std::time::UNIX_EPOCH)?
         .as_millis() as i64;
     Staff::login(&server.url(), "dispatcher1").await?;
-    let db = dir.path().join(cgt_server::DB_FILE);
-    cgt_tests::open_cases::seed_without_yellow(&db, OLD, now)?;
+    cgt_tests::open_cases::seed_without_yellow(dir.path(), OLD, now)?;
     server.restart()?;
     let dispatcher = Staff::login(&server.url(), "dispatcher1").await?;
     for (colour, expected) in [("red", OLD / 4), ("yellow", OLD / 2), ("green", OLD / 4)] {

@@ -6,7 +6,6 @@
 mod common;
 
 use cgt_client::{ComponentView, NewReport};
-use cgt_server::Settings;
 use cgt_server::reference::{ComponentChange, put_component, retire_component};
 use cgt_shared::{Kind, Position};
 use cgt_tests::server_process::ServerProcess;
@@ -117,7 +116,7 @@ async fn an_inspector_finds_grids_and_components_offline_and_gets_changes_by_del
     })?;
 
     // The centre moves the nearest component by about five metres and retires the next one.
-    let settings = Settings::for_test(server.data_dir());
+    let settings = cgt_tests::database::test_settings(server.data_dir())?;
     let moved = ComponentChange {
         id: nearest.id.clone(),
         lon: nearest.position.lon,

@@ -98,7 +98,7 @@ async fn a_shift_recorded_from_gpx_syncs_through_a_cut_and_replays() -> anyhow::
     let client = logged_in(dir.path(), "inspector01", &proxy.url(), "inspector01").await?;
     client.sync().await?;
 
-    let start = now_ms() - 900_000;
+    let start = cgt_tests::fixtures::start_within_one_day(now_ms(), 900_000);
     let gpx_path = dir.path().join("walk.gpx");
     std::fs::write(&gpx_path, walk_gpx(start, 900))?;
     let source = position::from_config(&format!("gpx:{}", gpx_path.display()))?;

@@ -66,7 +66,11 @@ fn invalid(message: impl Into<String>) -> ApiError {
 
 /// Checks the shape of a login and returns the device part of a field login.
 fn check_login(req: &LoginRequest) -> Result<Option<DeviceLogin>, ApiError> {
-    if req.username.is_empty() || req.username.chars().count() > MAX_USERNAME_CHARS {
+    let has_control = cgt_shared::text::has_control;
+    if req.username.is_empty()
+        || req.username.chars().count() > MAX_USERNAME_CHARS
+        || has_control(&req.username)
+    {
         return Err(invalid(format!(
             "用户名不能为空且不超过 {MAX_USERNAME_CHARS} 个字符 (username length)"
         )));
@@ -77,7 +81,7 @@ fn check_login(req: &LoginRequest) -> Result<Option<DeviceLogin>, ApiError> {
         )));
     }
     if let Some(version) = &req.app_version
-        && version.chars().count() > MAX_APP_VERSION_CHARS
+        && (version.chars().count() > MAX_APP_VERSION_CHARS || has_control(version))
     {
         return Err(invalid(format!(
             "应用版本过长 (app_version longer than {MAX_APP_VERSION_CHARS} characters)"
@@ -92,7 +96,7 @@ fn check_login(req: &LoginRequest) -> Result<Option<DeviceLogin>, ApiError> {
         };
     };
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > MAX_DEVICE_NAME_CHARS {
+    if name.is_empty() || name.chars().count() > MAX_DEVICE_NAME_CHARS || has_control(name) {
         return Err(invalid(format!(
             "设备名称不能为空且不超过 {MAX_DEVICE_NAME_CHARS} 个字符 (device_name length)"
         )));

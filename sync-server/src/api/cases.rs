@@ -54,7 +54,7 @@ impl From<ActError> for ApiError {
                     StatusCode::from_u16(refusal.http_status()).unwrap_or(StatusCode::CONFLICT);
                 ApiError::new(status, e.to_string())
             }
-            ActError::NoteTooLong | ActError::NothingToAdopt => {
+            ActError::NoteTooLong | ActError::NoteControl | ActError::NothingToAdopt => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
             }
             ActError::Unreadable(detail) => ApiError::internal(detail),

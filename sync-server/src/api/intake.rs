@@ -19,6 +19,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use cgt_shared::caseflow::Source;
 use cgt_shared::caseflow::event::CaseStatus;
+use cgt_shared::text::has_control;
 use cgt_shared::{ComponentId, Kind, Position};
 use cgt_shared::{DocId, UserId};
 use serde::{Deserialize, Serialize};
@@ -64,8 +65,8 @@ pub async fn create_key(
         _ => return Err(ApiError::bad_request("channel 须为 open311 或 sensor")),
     };
     let name = body.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::bad_request("name 须为 1…100 个字符"));
+    if name.is_empty() || name.chars().count() > 100 || has_control(&name) {
+        return Err(ApiError::bad_request("name 须为 1…100 个字符,不含控制字符"));
     }
     let (key, hash) = token::generate();
     let storage = state.store();

@@ -17,6 +17,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
+use cgt_shared::DocId;
 use cgt_shared::wire::{
     self, FrameReader, Limits, Message, PullRequest, PullResponse, PushResponse, StatusRequest,
     StatusResponse, WireError, decode, encode,
@@ -30,6 +31,8 @@ const ZSTD_LEVEL: i32 = 3;
 /// Raw change bytes one pull answer carries at most (at least one document is always sent):
 /// keeps the answer under the decoder's default message limit. The device pulls the rest next.
 const PULL_BUDGET: usize = 6 << 20;
+/// Documents a pull or a status request loads from the store at once.
+const LOAD_BATCH: usize = 64;
 
 fn wire_limits(max_body: usize) -> Limits {
     let default = Limits::default();
@@ -232,20 +235,24 @@ pub async fn pull(
     blocking(move || {
         let request: PullRequest = decode(&body, &limits)?;
         let (mut docs, mut bytes) = (Vec::new(), 0usize);
-        for want in &request.wants {
-            if bytes >= PULL_BUDGET {
-                break;
-            }
-            let Some(row) = storage.doc(want.id, user)?.filter(|r| r.doc.readable) else {
-                continue;
-            };
-            match doc_update(want.id, &row.doc, &want.have) {
-                Ok(update) => {
-                    bytes += update.changes.len();
-                    docs.push(update);
+        'wants: for wants in request.wants.chunks(LOAD_BATCH) {
+            let ids: Vec<DocId> = wants.iter().map(|w| w.id).collect();
+            let rows = storage.docs(&ids, user)?;
+            for want in wants {
+                if bytes >= PULL_BUDGET {
+                    break 'wants;
                 }
-                Err(e) => {
-                    tracing::error!(doc = %want.id, error = %e, "stored document does not load")
+                let Some(row) = rows.get(&want.id).filter(|r| r.doc.readable) else {
+                    continue;
+                };
+                match doc_update(want.id, &row.doc, &want.have) {
+                    Ok(update) => {
+                        bytes += update.changes.len();
+                        docs.push(update);
+                    }
+                    Err(e) => {
+                        tracing::error!(doc = %want.id, error = %e, "stored document does not load")
+                    }
                 }
             }
         }
@@ -275,9 +282,13 @@ pub async fn status(
     blocking(move || {
         let request: StatusRequest = decode(&body, &limits)?;
         let mut stored = Vec::with_capacity(request.docs.len());
-        for entry in &request.docs {
-            let row = storage.doc(entry.id, user)?.filter(|r| r.doc.readable);
-            stored.push(row.is_some_and(|r| knows_all(&r.doc, &entry.heads).unwrap_or(false)));
+        for entries in request.docs.chunks(LOAD_BATCH) {
+            let ids: Vec<DocId> = entries.iter().map(|e| e.id).collect();
+            let rows = storage.docs(&ids, user)?;
+            for entry in entries {
+                let row = rows.get(&entry.id).filter(|r| r.doc.readable);
+                stored.push(row.is_some_and(|r| knows_all(&r.doc, &entry.heads).unwrap_or(false)));
+            }
         }
         Ok(sync_response(&StatusResponse { stored }))
     })

@@ -46,6 +46,9 @@ pub fn check_display_name(display_name: &str) -> Result<(), String> {
             "姓名不能为空且不超过 {MAX_DISPLAY_NAME_CHARS} 字 (display name must be 1–{MAX_DISPLAY_NAME_CHARS} characters)"
         ));
     }
+    if cgt_shared::text::has_control(display_name) {
+        return Err("姓名不能含有控制字符 (display name has control characters)".to_string());
+    }
     Ok(())
 }
 

@@ -30,6 +30,8 @@ pub enum ActError {
     NothingToAdopt,
     #[error("备注过长 (note longer than {MAX_NOTE_CHARS} characters)")]
     NoteTooLong,
+    #[error("备注含有控制字符 (note has control characters)")]
+    NoteControl,
     #[error("案件文档无法读取 ({0})")]
     Unreadable(String),
     #[error(transparent)]
@@ -80,7 +82,7 @@ pub fn act(
     now: Timestamp,
 ) -> Result<CaseRow, ActError> {
     let note = checked_note(note)?;
-    let _locked = state.locks().lock_all([id]);
+    let _locked = state.lock_docs(&[id])?;
     let case = load_case(state, id)?;
     let drafts = decide(
         &CaseState::fold(&case.events),
@@ -112,6 +114,9 @@ pub(crate) fn checked_note(note: &str) -> Result<&str, ActError> {
     let note = note.trim();
     if note.chars().count() > MAX_NOTE_CHARS {
         return Err(ActError::NoteTooLong);
+    }
+    if cgt_shared::text::has_control(note) {
+        return Err(ActError::NoteControl);
     }
     Ok(note)
 }
@@ -149,7 +154,7 @@ pub(crate) fn record(
     let heads = to_wire(&doc.get_heads());
     let rules = state.rules();
     let storage = state.storage();
-    let urgent = storage.case_urgent(id)?;
+    let urgent = storage.urgent_cases(&[id])?.contains(&id);
     let row = summarize(
         id,
         &report,

@@ -87,7 +87,7 @@ pub fn resolve_conflict(
     now: Timestamp,
 ) -> Result<CaseRow, ActError> {
     let note = checked_note(note)?;
-    let _locked = state.locks().lock_all([id]);
+    let _locked = state.lock_docs(&[id])?;
     let loaded = load_conflict(state, id)?;
     let case_state = CaseState::fold(&loaded.case.events);
     let plain = decide(

@@ -3,6 +3,7 @@
 
 use crate::storage::StorageError;
 use cgt_shared::geo::PositionError;
+use cgt_shared::geometry::{Point, contains};
 use cgt_shared::{ComponentId, GridCode, UserId};
 use thiserror::Error;
 
@@ -45,4 +46,41 @@ pub enum EditError {
     NotAnInspector(UserId),
     #[error(transparent)]
     Storage(#[from] StorageError),
+}
+
+/// What the store holds of the rows a component change names, read before anything is written.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChangeTargets {
+    /// A component with the change's id exists, in service or retired.
+    pub known: bool,
+    /// The outline of the change's unit grid, when that grid is in service.
+    pub outline: Option<Vec<Point>>,
+    /// Those of the change's departments that are in service.
+    pub departments_in_service: Vec<i64>,
+}
+
+/// Why `change` may not be written with `intent`, if it may not. Checked in this order: the
+/// intent against whether the component exists, its unit grid, its position in that grid (the
+/// edge counts as in), its owner then its maintainer department.
+pub fn refusal(
+    change: &ComponentChange,
+    intent: Intent,
+    targets: &ChangeTargets,
+) -> Option<EditError> {
+    match (intent, targets.known) {
+        (Intent::Add, true) => return Some(EditError::ComponentExists(change.id.clone())),
+        (Intent::Change, false) => return Some(EditError::UnknownComponent(change.id.clone())),
+        _ => {}
+    }
+    let Some(ring) = &targets.outline else {
+        return Some(EditError::UnknownUnitGrid(change.unit_grid.clone()));
+    };
+    if !contains(ring, [change.lon, change.lat]) {
+        return Some(EditError::OutsideUnitGrid(change.unit_grid.clone()));
+    }
+    [change.owner_department, change.maintainer_department]
+        .into_iter()
+        .flatten()
+        .find(|d| !targets.departments_in_service.contains(d))
+        .map(EditError::UnknownDepartment)
 }

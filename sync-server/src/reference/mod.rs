@@ -19,21 +19,20 @@ pub use catalog::{
 pub use cgt_shared::wire::reference::{
     Component, Department, ReferenceAnswer, Retired, UnitGrid, WorkGrid,
 };
-pub use edit::{ComponentChange, EditError, Intent};
+pub use edit::{ChangeTargets, ComponentChange, EditError, Intent, refusal};
 
 use crate::settings::Settings;
-use crate::storage::ReferenceEditor;
-use crate::storage::Storage;
+use crate::storage::open_store;
 use cgt_shared::ComponentId;
 
-/// Adds or changes a component in the database under `settings.data_dir`; returns the new
+/// Adds or changes a component in the store `settings` name; returns the new
 /// reference version.
 pub fn put_component(settings: &Settings, change: ComponentChange) -> anyhow::Result<u64> {
-    Ok(Storage::open(&settings.data_dir)?.put_component(change)?)
+    Ok(open_store(settings)?.put_component(change)?)
 }
 
-/// Retires a component in the database under `settings.data_dir`; returns the new reference
+/// Retires a component in the store `settings` name; returns the new reference
 /// version, or `None` if no component in service has this id.
 pub fn retire_component(settings: &Settings, id: &ComponentId) -> anyhow::Result<Option<u64>> {
-    Ok(Storage::open(&settings.data_dir)?.retire_component(id.clone())?)
+    Ok(open_store(settings)?.retire_component(id.clone())?)
 }

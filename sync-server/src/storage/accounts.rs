@@ -83,7 +83,8 @@ pub enum LoginOutcome {
     DeviceRevoked,
 }
 
-const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.password_hash, u.roles, u.active";
+pub(super) const USER_COLUMNS: &str =
+    "u.id, u.username, u.display_name, u.password_hash, u.roles, u.active";
 
 fn user_from_row(row: &Row<'_>) -> Result<UserRecord, StorageError> {
     Ok(UserRecord {
@@ -276,7 +277,7 @@ fn register_device(
     }
 }
 
-fn device_select() -> String {
+pub(super) fn device_select() -> String {
     format!(
         "SELECT d.id, d.user_id, u.username, d.name, d.app_version, d.registered_at, \
          d.last_sync_at, d.revoked_at, {PENDING_COLUMNS} FROM devices d \

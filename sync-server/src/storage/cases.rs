@@ -1,6 +1,11 @@
 //! The `cases` summary table, reader grants for tasks, and the lookups the case loop needs
 //! (departments, grids and their inspectors, intake channels).
 
+use super::case_query::{Placeholder, SqlValue, count_query, page_query};
+use super::case_rows::{
+    DISPATCHED_COLUMNS, LIST_COLUMNS, RECORD_COLUMNS, dispatched_record, list_row, opt_user,
+    record_row,
+};
 use super::codec::uuid_from;
 use super::{Storage, StorageError};
 use crate::caseflow::summary::CaseRow;
@@ -10,9 +15,10 @@ use cgt_shared::caseflow::event::{CaseStatus, Satisfaction};
 use cgt_shared::caseflow::limits::{Step, Warning};
 use cgt_shared::evaluation::CaseRecord;
 use cgt_shared::{DocId, Timestamp, UserId};
-use rusqlite::{Connection, OptionalExtension, Row, ToSql};
+use rusqlite::types::ToSqlOutput;
+use rusqlite::{Connection, OptionalExtension, ToSql, params_from_iter};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use utoipa::ToSchema;
 
 fn ms(t: Option<Timestamp>) -> Option<i64> {
@@ -156,52 +162,6 @@ pub struct CaseListRow {
     pub step_limit_ms: Option<i64>,
 }
 
-const LIST_COLUMNS: &str = "doc_id, source, status, kind, class, subclass, description, unit_grid,
-    lon, lat, urgent, reported_at, department, supervised, on_hold, in_conflict, verify_assignee,
-    check_assignee, step, step_started_at, step_deadline, step_limit_ms";
-
-fn opt_user(bytes: Option<Vec<u8>>) -> Result<Option<UserId>, StorageError> {
-    bytes.map(|b| uuid_from(&b).map(UserId)).transpose()
-}
-
-fn opt_ts(v: Option<i64>) -> Option<Timestamp> {
-    v.map(Timestamp)
-}
-
-fn corrupt(what: &str, value: &str) -> StorageError {
-    StorageError::Corrupt(format!("cases.{what} = {value}"))
-}
-
-fn list_row(row: &Row) -> Result<CaseListRow, StorageError> {
-    let source: String = row.get(1)?;
-    let status: String = row.get(2)?;
-    let step: Option<String> = row.get(18)?;
-    Ok(CaseListRow {
-        id: DocId(uuid_from(&row.get::<_, Vec<u8>>(0)?)?),
-        source: Source::parse(&source).ok_or_else(|| corrupt("source", &source))?,
-        status: CaseStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
-        kind: row.get(3)?,
-        class: row.get(4)?,
-        subclass: row.get(5)?,
-        description: row.get(6)?,
-        unit_grid: row.get(7)?,
-        lon: row.get(8)?,
-        lat: row.get(9)?,
-        urgent: row.get(10)?,
-        reported_at: Timestamp(row.get(11)?),
-        department: row.get(12)?,
-        supervised: row.get(13)?,
-        on_hold: row.get(14)?,
-        in_conflict: row.get(15)?,
-        verify_assignee: opt_user(row.get(16)?)?,
-        check_assignee: opt_user(row.get(17)?)?,
-        step: step.as_deref().and_then(Step::parse),
-        step_started_at: opt_ts(row.get(19)?),
-        step_deadline: opt_ts(row.get(20)?),
-        step_limit_ms: row.get(21)?,
-    })
-}
-
 /// Which cases a queue lists; every field narrows.
 #[derive(Clone, Debug, Default)]
 pub struct CaseFilter {
@@ -215,42 +175,6 @@ pub struct CaseFilter {
     pub open: bool,
     /// Only cases whose running step shows this colour at that instant.
     pub warning: Option<(Warning, Timestamp)>,
-}
-
-/// The evaluation record columns, in `record_row` order.
-const RECORD_COLUMNS: &str = "source, reporter, area, reported_at, registered, department,
-    dispatched_at, handled_at, handle_deadline, closed_at, close_deadline, reworks, supervised,
-    satisfaction, bonus_tenths, verifier, verify_assigned_at, verified_at, verify_deadline,
-    checker, check_assigned_at, checked_at, check_deadline";
-
-fn record_row(row: &Row) -> Result<CaseRecord, StorageError> {
-    let source: String = row.get(0)?;
-    let satisfaction: Option<String> = row.get(13)?;
-    Ok(CaseRecord {
-        source: Source::parse(&source).ok_or_else(|| corrupt("source", &source))?,
-        reporter: opt_user(row.get(1)?)?,
-        area: row.get(2)?,
-        reported_at: Timestamp(row.get(3)?),
-        registered: row.get(4)?,
-        department: row.get(5)?,
-        dispatched_at: opt_ts(row.get(6)?),
-        handled_at: opt_ts(row.get(7)?),
-        handle_deadline: opt_ts(row.get(8)?),
-        closed_at: opt_ts(row.get(9)?),
-        close_deadline: opt_ts(row.get(10)?),
-        reworks: row.get(11)?,
-        supervised: row.get(12)?,
-        satisfaction: satisfaction.as_deref().and_then(Satisfaction::parse),
-        bonus_tenths: row.get(14)?,
-        verifier: opt_user(row.get(15)?)?,
-        verify_assigned_at: opt_ts(row.get(16)?),
-        verified_at: opt_ts(row.get(17)?),
-        verify_deadline: opt_ts(row.get(18)?),
-        checker: opt_user(row.get(19)?)?,
-        check_assigned_at: opt_ts(row.get(20)?),
-        checked_at: opt_ts(row.get(21)?),
-        check_deadline: opt_ts(row.get(22)?),
-    })
 }
 
 /// A department of the city: the reference data's own type.
@@ -268,17 +192,24 @@ impl CaseStore for Storage {
         limit: u32,
     ) -> Result<(Vec<CaseListRow>, u64), StorageError> {
         self.read(|c| {
-            let (condition, params) = condition(filter);
-            let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+            let count = count_query(filter, Placeholder::Question);
             let total: u64 = c
-                .prepare(&format!("SELECT count(*) FROM cases WHERE {condition}"))?
-                .query_row(refs.as_slice(), |r| r.get(0))?;
+                .prepare(&count.sql)?
+                .query_row(params_from_iter(&count.params), |r| r.get(0))?;
             Ok((listed(c, filter, offset, limit)?, total))
         })
     }
 
-    fn case_urgent(&self, id: DocId) -> Result<bool, StorageError> {
-        self.read(|c| case_urgent(c, id))
+    fn urgent_cases(&self, ids: &[DocId]) -> Result<HashSet<DocId>, StorageError> {
+        self.read(|c| {
+            let mut urgent = HashSet::new();
+            for &id in ids {
+                if case_urgent(c, id)? {
+                    urgent.insert(id);
+                }
+            }
+            Ok(urgent)
+        })
     }
 
     fn case(&self, id: DocId) -> Result<Option<CaseListRow>, StorageError> {
@@ -297,35 +228,14 @@ impl CaseStore for Storage {
         to: Timestamp,
     ) -> Result<Vec<CaseRecord>, StorageError> {
         self.read(|c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT dispatched_at, department, source, handled_at, handle_deadline, closed_at,
-                        close_deadline, reworks, supervised, satisfaction, bonus_tenths
-                 FROM cases INDEXED BY cases_for_evaluation
-                 WHERE dispatched_at >= ?1 AND dispatched_at < ?2",
-            )?;
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {DISPATCHED_COLUMNS} FROM cases INDEXED BY cases_for_evaluation
+                 WHERE dispatched_at >= ?1 AND dispatched_at < ?2"
+            ))?;
             let mut rows = stmt.query((from.millis(), to.millis()))?;
             let mut out = Vec::new();
             while let Some(row) = rows.next()? {
-                let source: String = row.get(2)?;
-                let satisfaction: Option<String> = row.get(9)?;
-                let dispatched_at = Timestamp(row.get(0)?);
-                out.push(CaseRecord {
-                    department: row.get(1)?,
-                    dispatched_at: Some(dispatched_at),
-                    handled_at: opt_ts(row.get(3)?),
-                    handle_deadline: opt_ts(row.get(4)?),
-                    closed_at: opt_ts(row.get(5)?),
-                    close_deadline: opt_ts(row.get(6)?),
-                    reworks: row.get(7)?,
-                    supervised: row.get(8)?,
-                    satisfaction: satisfaction.as_deref().and_then(Satisfaction::parse),
-                    bonus_tenths: row.get(10)?,
-                    ..CaseRecord::new(
-                        Source::parse(&source).ok_or_else(|| corrupt("source", &source))?,
-                        "",
-                        dispatched_at,
-                    )
-                });
+                out.push(dispatched_record(row)?);
             }
             Ok(out)
         })
@@ -466,60 +376,14 @@ impl CaseStore for Storage {
     }
 }
 
-/// The `WHERE` condition of `filter` and its parameters.
-fn condition(filter: &CaseFilter) -> (String, Vec<Box<dyn ToSql>>) {
-    let mut sql = String::from("1 = 1");
-    let mut params: Vec<Box<dyn ToSql>> = Vec::new();
-    if !filter.statuses.is_empty() {
-        let marks = vec!["?"; filter.statuses.len()].join(", ");
-        sql.push_str(&format!(" AND status IN ({marks})"));
-        for s in &filter.statuses {
-            params.push(Box::new(s.as_str()));
-        }
+impl ToSql for SqlValue {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            SqlValue::Int(v) => ToSqlOutput::from(*v),
+            SqlValue::Text(v) => ToSqlOutput::from(*v),
+            SqlValue::Bytes(v) => ToSqlOutput::from(v.as_slice()),
+        })
     }
-    if filter.open {
-        sql.push_str(" AND status NOT IN ('withdrawn', 'rejected', 'duplicate', 'closed')");
-    }
-    if let Some(d) = filter.department {
-        sql.push_str(" AND department = ?");
-        params.push(Box::new(d));
-    }
-    if let Some(u) = filter.assignee {
-        sql.push_str(" AND (verify_assignee = ? OR check_assignee = ?)");
-        params.push(Box::new(u.as_bytes().to_vec()));
-        params.push(Box::new(u.as_bytes().to_vec()));
-    }
-    if filter.supervised {
-        sql.push_str(" AND supervised = 1");
-    }
-    if filter.in_conflict {
-        sql.push_str(" AND in_conflict = 1");
-    }
-    if let Some(s) = filter.source {
-        sql.push_str(" AND source = ?");
-        params.push(Box::new(s.as_str()));
-    }
-    if let Some((colour, now)) = filter.warning {
-        // The colours of `api::case_view::warning_at`: yellow from `step_yellow_at`, red past
-        // the deadline, except on hold (the clock stands still; it never turns red).
-        let (clause, uses) = match colour {
-            Warning::Green => (" AND step_deadline IS NOT NULL AND ? < step_yellow_at", 1),
-            Warning::Yellow => (
-                " AND step_deadline IS NOT NULL AND ? >= step_yellow_at
-                  AND (on_hold = 1 OR ? <= step_deadline)",
-                2,
-            ),
-            Warning::Red => (
-                " AND step_deadline IS NOT NULL AND on_hold = 0 AND ? > step_deadline",
-                1,
-            ),
-        };
-        sql.push_str(clause);
-        for _ in 0..uses {
-            params.push(Box::new(now.millis()));
-        }
-    }
-    (sql, params)
 }
 
 /// The cases `filter` matches, newest first, from `offset`, at most `limit`.
@@ -529,19 +393,9 @@ fn listed(
     offset: u64,
     limit: u32,
 ) -> Result<Vec<CaseListRow>, StorageError> {
-    let (condition, mut params) = condition(filter);
-    params.push(Box::new(limit));
-    params.push(Box::new(i64::try_from(offset).unwrap_or(i64::MAX)));
-    // The offset is skipped over keys read from an index; only the page's rows are read in
-    // full (skipping whole rows made the last of 2,000 pages sixty times slower).
-    let mut stmt = c.prepare(&format!(
-        "SELECT {LIST_COLUMNS} FROM cases WHERE doc_id IN (
-             SELECT doc_id FROM cases WHERE {condition}
-             ORDER BY reported_at DESC, doc_id DESC LIMIT ? OFFSET ?)
-         ORDER BY reported_at DESC, doc_id DESC"
-    ))?;
-    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-    let mut rows = stmt.query(refs.as_slice())?;
+    let page = page_query(filter, Placeholder::Question, offset, limit);
+    let mut stmt = c.prepare(&page.sql)?;
+    let mut rows = stmt.query(params_from_iter(&page.params))?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         out.push(list_row(row)?);

@@ -1,11 +1,12 @@
 //! What each field device last reported it still holds to send (待传), kept with the time of the
 //! report and since when the device has had something pending (migration 0012).
 
+use super::columns::Columns;
 use super::{Storage, StorageError};
 use crate::storage::DevicePendingStore;
 use cgt_shared::wire::PendingCounts;
 use cgt_shared::{DeviceId, Timestamp};
-use rusqlite::{Connection, Row};
+use rusqlite::Connection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -23,20 +24,20 @@ pub struct DevicePending {
 /// The columns [`pending_from_row`] reads, for a `LEFT JOIN device_pending p`.
 pub(super) const PENDING_COLUMNS: &str = "p.reports, p.photos, p.photo_bytes, p.track_segments, p.failed, p.reported_at, p.pending_since";
 
-/// Reads [`PENDING_COLUMNS`] starting at column `first`; `None` when the device never reported.
-pub(super) fn pending_from_row(
-    row: &Row<'_>,
-    first: usize,
-) -> Result<Option<DevicePending>, StorageError> {
-    let Some(reported_at) = row.get::<_, Option<i64>>(first + 5)? else {
-        return Ok(None);
-    };
+/// A report from its stored columns: the five counts in the order of [`PENDING_COLUMNS`]
+/// (reports, photos, photo_bytes, track_segments, failed), then `reported_at` and
+/// `pending_since`.
+fn pending_from_columns(
+    counts: [i64; 5],
+    reported_at: i64,
+    pending_since: Option<i64>,
+) -> Result<DevicePending, StorageError> {
     let count = |i: usize| -> Result<u32, StorageError> {
-        let n: i64 = row.get(first + i)?;
+        let n = counts[i];
         u32::try_from(n).map_err(|_| StorageError::Corrupt(format!("device_pending count {n}")))
     };
-    let photo_bytes: i64 = row.get(first + 2)?;
-    Ok(Some(DevicePending {
+    let photo_bytes = counts[2];
+    Ok(DevicePending {
         counts: PendingCounts {
             reports: count(0)?,
             photos: count(1)?,
@@ -47,8 +48,24 @@ pub(super) fn pending_from_row(
             failed: count(4)?,
         },
         reported_at: Timestamp(reported_at),
-        pending_since: row.get::<_, Option<i64>>(first + 6)?.map(Timestamp),
-    }))
+        pending_since: pending_since.map(Timestamp),
+    })
+}
+
+/// Reads [`PENDING_COLUMNS`] starting at column `first`; `None` when the device never reported.
+/// Shared by both backends.
+pub(super) fn pending_from_row(
+    row: &impl Columns,
+    first: usize,
+) -> Result<Option<DevicePending>, StorageError> {
+    let Some(reported_at) = row.opt_int(first + 5)? else {
+        return Ok(None);
+    };
+    let mut counts = [0i64; 5];
+    for (i, count) in counts.iter_mut().enumerate() {
+        *count = row.int(first + i)?;
+    }
+    pending_from_columns(counts, reported_at, row.opt_int(first + 6)?).map(Some)
 }
 
 impl DevicePendingStore for Storage {

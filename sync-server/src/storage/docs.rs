@@ -1,13 +1,14 @@
 //! Case documents, their readers, the change feed and refused pushes.
 
 use super::codec::{heads_from_blob, heads_to_blob, uuid_from};
-use super::{Storage, StorageError};
+use super::{DocLease, Storage, StorageError};
 use crate::caseflow::summary::CaseRow;
 use crate::storage::DocumentStore;
 use cgt_shared::doc::authz::Owner;
 use cgt_shared::wire::Head;
 use cgt_shared::{DeviceId, DocId, Timestamp, UserId};
 use rusqlite::Connection;
+use std::collections::HashMap;
 use utoipa::ToSchema;
 
 /// A stored document as a push or a pull needs it.
@@ -159,8 +160,7 @@ impl DocumentStore for Storage {
             let snapshot = c.unchecked_transaction()?;
             let cursor: i64 =
                 snapshot.query_row("SELECT coalesce(max(seq), 0) FROM docs", [], |r| r.get(0))?;
-            let since = to_i64(since);
-            let since = if since > cursor { 0 } else { since };
+            let since = feed_since(since, cursor);
             let mut stmt = snapshot.prepare_cached(
                 "SELECT d.id, d.heads FROM doc_readers r JOIN docs d ON d.id = r.doc_id
                  WHERE r.user_id = ?1 AND (d.seq > ?2 OR r.granted_seq > ?2)
@@ -183,6 +183,18 @@ impl DocumentStore for Storage {
 
     fn doc(&self, id: DocId, reader: UserId) -> Result<Option<DocRow>, StorageError> {
         self.read(|c| load_doc(c, id, reader))
+    }
+
+    fn docs(&self, ids: &[DocId], reader: UserId) -> Result<HashMap<DocId, DocRow>, StorageError> {
+        self.read(|c| {
+            let mut found = HashMap::with_capacity(ids.len());
+            for &id in ids {
+                if let Some(row) = load_doc(c, id, reader)? {
+                    found.insert(id, row);
+                }
+            }
+            Ok(found)
+        })
     }
 
     fn refusals(&self, limit: u32) -> Result<Vec<RefusalRecord>, StorageError> {
@@ -216,6 +228,17 @@ impl DocumentStore for Storage {
             Ok(out)
         })
     }
+
+    fn lease_docs(&self, _ids: &[DocId]) -> Result<DocLease, StorageError> {
+        Ok(DocLease::single_process())
+    }
+}
+
+/// The seq a feed lists changes after: `since`, or 0 when `since` is beyond the highest seq
+/// (`cursor`), so comes from another database (restored or replaced). Shared by both backends.
+pub(super) fn feed_since(since: u64, cursor: i64) -> i64 {
+    let since = to_i64(since);
+    if since > cursor { 0 } else { since }
 }
 
 /// Stores a document (creating it with `owner` if new) under the next seq, which it returns.

@@ -10,7 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 /// The name of the device row that owns a user's server-entered cases.
-const INTAKE_DEVICE: &str = "受理台 (server intake)";
+pub(super) const INTAKE_DEVICE: &str = "受理台 (server intake)";
 
 /// A caller identified by an API key.
 #[derive(Clone, Debug)]

@@ -107,8 +107,10 @@ pub fn apply(conn: &mut Connection) -> Result<Vec<u32>, StorageError> {
         .collect::<Result<_, _>>()?;
     let mut applied = Vec::new();
     for &(version, name, sql) in MIGRATIONS.iter().filter(|m| !recorded.contains(&m.0)) {
-        tx.execute_batch(sql)
-            .map_err(|source| StorageError::Migration { version, source })?;
+        tx.execute_batch(sql).map_err(|e| StorageError::Migration {
+            version,
+            reason: e.to_string(),
+        })?;
         tx.execute(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
             (version, name, crate::clock::now().millis()),

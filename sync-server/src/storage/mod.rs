@@ -7,21 +7,27 @@
 //! implement the same methods.
 
 pub mod accounts;
+mod case_query;
+mod case_rows;
 mod case_writes;
 mod cases;
 mod codec;
+mod columns;
 pub mod device_pending;
 mod docs;
 mod intake;
+mod lease;
 mod migrate;
 mod open311;
 mod photo_refs;
 mod photos;
 mod ports;
+mod postgres;
 mod reference;
 mod security;
 mod snapshot;
 mod stats;
+pub mod to_postgres;
 mod tracks;
 mod users;
 mod vehicles;
@@ -33,6 +39,7 @@ pub use case_writes::{CaseIntake, CaseVersion, NewReaders};
 pub use cases::{CaseFilter, CaseListRow, Department};
 pub use docs::{DocWrite, FeedRow, RefusalRecord, StoredDoc};
 pub use intake::{ApiKeyOwner, Contact};
+pub use lease::DocLease;
 pub use open311::Open311Fields;
 pub use photo_refs::PhotoRefs;
 pub use ports::{
@@ -41,6 +48,7 @@ pub use ports::{
     ReferenceCatalog, ReferenceEditor, SecurityLog, StatsStore, Store, TrackStore, UserStore,
     VehicleStore, WarningStore,
 };
+pub use postgres::PgStorage;
 pub(crate) use reference::in_service;
 pub use reference::{CitySeed, CitySummary, ComponentRow, DepartmentRow, UnitGridRow, WorkGridRow};
 pub use security::SecurityEvent;
@@ -50,6 +58,7 @@ pub use tracks::ReportedAt;
 pub(crate) use users::is_active_inspector;
 pub use users::{UserChange, UserListing};
 
+use crate::settings::Settings;
 use automerge::ActorId;
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -68,16 +77,17 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub enum StorageError {
     #[error("数据库错误 (sqlite: {0})")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("数据库错误 (postgres: {})", postgres_detail(.0))]
+    Postgres(::postgres::Error),
+    #[error("文本含有数据库无法保存的字符 (text the database cannot store: {0})")]
+    UnstorableText(String),
     #[error("无法创建数据目录 {path} ({source})")]
     DataDir {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("数据库迁移 {version} 失败 ({source})")]
-    Migration {
-        version: u32,
-        source: rusqlite::Error,
-    },
+    #[error("数据库迁移 {version} 失败 ({reason})")]
+    Migration { version: u32, reason: String },
     #[error("数据库版本 {found} 比本程序 ({known}) 新,请升级服务器 (database schema is newer)")]
     SchemaTooNew { found: u32, known: u32 },
     #[error("数据库中的数据无效 ({0})")]
@@ -90,6 +100,42 @@ pub enum StorageError {
     WriterGone,
     #[error("提交失败 (commit failed: {0})")]
     Commit(String),
+}
+
+/// What the server said, when it said something (the driver's own text is only "db error").
+fn postgres_detail(e: &::postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} [{}]", db.message(), db.code().code()),
+        None => e.to_string(),
+    }
+}
+
+impl From<::postgres::Error> for StorageError {
+    /// Text PostgreSQL refuses to store (NUL, invalid encoding) is the caller's error, not the
+    /// server's: a clear 400 where input validation missed it.
+    fn from(e: ::postgres::Error) -> StorageError {
+        use ::postgres::error::SqlState;
+        let unstorable = [
+            SqlState::CHARACTER_NOT_IN_REPERTOIRE,
+            SqlState::UNTRANSLATABLE_CHARACTER,
+        ];
+        match e.code() {
+            Some(code) if unstorable.contains(code) => StorageError::UnstorableText(
+                e.as_db_error()
+                    .map_or_else(|| e.to_string(), |db| db.message().to_string()),
+            ),
+            _ => StorageError::Postgres(e),
+        }
+    }
+}
+
+/// Opens the store `settings` name: the PostgreSQL database of `database_url` when it is set,
+/// else the embedded file under `data_dir`. Blocking.
+pub fn open_store(settings: &Settings) -> Result<Arc<dyn Store>, StorageError> {
+    Ok(match &settings.database_url {
+        Some(url) => Arc::new(PgStorage::open(url, settings.database_connections)?),
+        None => Arc::new(Storage::open(&settings.data_dir)?),
+    })
 }
 
 /// Handle to the database; cheap to clone.

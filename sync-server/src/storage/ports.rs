@@ -7,6 +7,7 @@
 use super::CitySeed;
 use super::CitySummary;
 use super::Contact;
+use super::DocLease;
 use super::Open311Fields;
 use super::StorageError;
 use super::accounts::DeviceRecord;
@@ -67,7 +68,7 @@ use cgt_shared::track::wire::ShiftReport;
 use cgt_shared::wire::PendingCounts;
 use cgt_shared::wire::reference::Department;
 use cgt_shared::wire::reference::ReferenceAnswer;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// The store of case documents: pushes committed, the feed, single documents, refusals.
@@ -89,8 +90,16 @@ pub trait DocumentStore {
     /// A document with its bookkeeping, and whether `reader` may read it.
     fn doc(&self, id: DocId, reader: UserId) -> Result<Option<DocRow>, StorageError>;
 
+    /// Those of `ids` that are stored, as [`DocumentStore::doc`] reads each, in one snapshot
+    /// (a push frame or a pull asks for hundreds at once).
+    fn docs(&self, ids: &[DocId], reader: UserId) -> Result<HashMap<DocId, DocRow>, StorageError>;
+
     /// The newest refusals first.
     fn refusals(&self, limit: u32) -> Result<Vec<RefusalRecord>, StorageError>;
+
+    /// Holds `ids` against every other process sharing this store until the lease is
+    /// dropped; taken after the in-process locks, released before them.
+    fn lease_docs(&self, ids: &[DocId]) -> Result<DocLease, StorageError>;
 }
 
 /// The store of what each device said it still holds to send.
@@ -127,8 +136,8 @@ pub trait CaseStore {
         limit: u32,
     ) -> Result<(Vec<CaseListRow>, u64), StorageError>;
 
-    /// Whether the case was marked urgent when it was entered.
-    fn case_urgent(&self, id: DocId) -> Result<bool, StorageError>;
+    /// Those of `ids` that are cases marked urgent when they were entered.
+    fn urgent_cases(&self, ids: &[DocId]) -> Result<HashSet<DocId>, StorageError>;
 
     fn case(&self, id: DocId) -> Result<Option<CaseListRow>, StorageError>;
 

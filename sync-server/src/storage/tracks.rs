@@ -219,12 +219,24 @@ fn points(
         "SELECT data FROM track_segments
          WHERE user_id = ?1 AND first_at < ?3 AND last_at >= ?2",
     )?;
-    let blobs = stmt.query_map(params![user.as_bytes(), from.millis(), to.millis()], |r| {
-        r.get::<_, Vec<u8>>(0)
-    })?;
+    let blobs = stmt
+        .query_map(params![user.as_bytes(), from.millis(), to.millis()], |r| {
+            r.get::<_, Vec<u8>>(0)
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    points_in_window(blobs, from, to)
+}
+
+/// The points of stored segment bodies that fall in `[from, to)`, in time order, one per
+/// instant. Shared by both backends.
+pub(super) fn points_in_window(
+    blobs: impl IntoIterator<Item = Vec<u8>>,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<TrackPoint>, StorageError> {
     let mut points = Vec::new();
     for blob in blobs {
-        let decoded = codec::decode(&blob?, MAX_SEGMENT_POINTS)
+        let decoded = codec::decode(&blob, MAX_SEGMENT_POINTS)
             .map_err(|e| StorageError::Corrupt(format!("track segment: {e}")))?;
         points.extend(decoded.into_iter().filter(|p| from <= p.at && p.at < to));
     }
@@ -265,11 +277,17 @@ fn unit_grids_of(c: &Connection, user: UserId) -> Result<Vec<UnitGridShape>, Sto
     let mut grids = Vec::new();
     for row in rows {
         let (code, polygon) = row?;
-        let ring: Vec<Point> = serde_json::from_str(&polygon)
-            .map_err(|e| StorageError::Corrupt(format!("unit grid {code}: {e}")))?;
-        grids.push(UnitGridShape { code, ring });
+        grids.push(unit_grid_shape(code, &polygon)?);
     }
     Ok(grids)
+}
+
+/// A unit grid's shape from its stored polygon (JSON `[lon, lat]` pairs). Shared by both
+/// backends.
+pub(super) fn unit_grid_shape(code: String, polygon: &str) -> Result<UnitGridShape, StorageError> {
+    let ring: Vec<Point> = serde_json::from_str(polygon)
+        .map_err(|e| StorageError::Corrupt(format!("unit grid {code}: {e}")))?;
+    Ok(UnitGridShape { code, ring })
 }
 
 fn on_shift(c: &Connection, since: Timestamp) -> Result<Vec<OnShift>, StorageError> {

@@ -65,8 +65,7 @@ fn register(
     key: &str,
     now: Timestamp,
 ) -> Result<bool, StorageError> {
-    let rules = serde_json::to_string(&registration.rules())
-        .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+    let rules = rules_json(&registration.rules())?;
     let inserted = c
         .prepare_cached(
             "INSERT INTO vehicles (id, name, kind, key_sha256, rules, registered_at)
@@ -91,9 +90,27 @@ fn rules_of(c: &Connection, id: &str, key: &str) -> Result<Option<VehicleRules>,
     let Some((_, rules)) = row.filter(|(hash, _)| *hash == key_hash(key)) else {
         return Ok(None);
     };
-    serde_json::from_str(&rules)
-        .map(Some)
-        .map_err(|e| StorageError::Corrupt(format!("vehicle {id}: {e}")))
+    parse_rules(id, &rules).map(Some)
+}
+
+/// A vehicle's rules as stored (JSON). Shared by both backends.
+pub(super) fn rules_json(rules: &VehicleRules) -> Result<String, StorageError> {
+    serde_json::to_string(rules).map_err(|e| StorageError::Corrupt(e.to_string()))
+}
+
+/// The stored rules of vehicle `id`. Shared by both backends.
+pub(super) fn parse_rules(id: &str, json: &str) -> Result<VehicleRules, StorageError> {
+    serde_json::from_str(json).map_err(|e| StorageError::Corrupt(format!("vehicle {id}: {e}")))
+}
+
+/// The evidence shown with an alarm: its first positions as `(lon, lat, at, speed)`. Shared by
+/// both backends.
+pub(super) fn evidence(positions: Vec<TrackPoint>) -> Vec<(f64, f64, i64, Option<f64>)> {
+    positions
+        .into_iter()
+        .take(MAX_EVIDENCE)
+        .map(|p| (p.lon, p.lat, p.at.millis(), p.speed_mps.map(f64::from)))
+        .collect()
 }
 
 fn ingest(c: &Connection, report: &Report, now: Timestamp) -> Result<bool, StorageError> {
@@ -185,8 +202,7 @@ fn list(c: &Connection) -> Result<Vec<VehicleView>, StorageError> {
     let mut views = Vec::new();
     for row in rows {
         let (id, name, kind, rules, at, lon, lat) = row?;
-        let rules = serde_json::from_str(&rules)
-            .map_err(|e| StorageError::Corrupt(format!("vehicle {id}: {e}")))?;
+        let rules = parse_rules(&id, &rules)?;
         views.push(VehicleView {
             id,
             name,
@@ -226,11 +242,12 @@ fn alarms(
         let (vehicle_id, vehicle_name, kind, from_at, to_at, peak) = row?;
         let kind = AlarmKind::parse(&kind)
             .ok_or_else(|| StorageError::Corrupt(format!("alarm kind {kind}")))?;
-        let evidence = positions(c, &vehicle_id, Timestamp(from_at), Timestamp(to_at + 1))?
-            .into_iter()
-            .take(MAX_EVIDENCE)
-            .map(|p| (p.lon, p.lat, p.at.millis(), p.speed_mps.map(f64::from)))
-            .collect();
+        let evidence = evidence(positions(
+            c,
+            &vehicle_id,
+            Timestamp(from_at),
+            Timestamp(to_at + 1),
+        )?);
         views.push(AlarmView {
             vehicle_id,
             vehicle_name,

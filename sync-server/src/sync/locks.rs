@@ -1,6 +1,7 @@
 //! Per-document serialization: striped locks held from loading a stored document until its
 //! merged version is committed, so concurrent pushes of one document never lose an update.
 
+use crate::storage::DocLease;
 use cgt_shared::DocId;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -33,6 +34,22 @@ impl DocLocks {
                     .unwrap_or_else(PoisonError::into_inner)
             })
             .collect()
+    }
+}
+
+/// Documents held in this process and against every other process sharing the store.
+pub struct DocGuard<'a> {
+    /// Declared first, so dropped first: other processes may go on before this one's waiters.
+    _lease: DocLease,
+    _local: Vec<MutexGuard<'a, ()>>,
+}
+
+impl<'a> DocGuard<'a> {
+    pub fn new(local: Vec<MutexGuard<'a, ()>>, lease: DocLease) -> DocGuard<'a> {
+        DocGuard {
+            _lease: lease,
+            _local: local,
+        }
     }
 }
 

@@ -49,7 +49,10 @@ pub fn process_frame(
         table: state.table(),
         now,
     };
-    let _locked = state.locks().lock_all(frame.docs.iter().map(|d| d.id));
+    let ids: Vec<DocId> = frame.docs.iter().map(|d| d.id).collect();
+    let _locked = state.lock_docs(&ids)?;
+    let stored = storage.docs(&ids, caller.writer.user)?;
+    let urgent = storage.urgent_cases(&ids)?;
     let mut result = FrameResult::default();
     let mut writes = Vec::new();
     // Documents stored earlier in this frame, not yet committed.
@@ -57,7 +60,7 @@ pub fn process_frame(
     for push in &frame.docs {
         let existing = match pending.get(&push.id) {
             Some(doc) => Some(doc.clone()),
-            None => storage.doc(push.id, caller.writer.user)?.map(|row| row.doc),
+            None => stored.get(&push.id).map(|row| row.doc.clone()),
         };
         let merged = match budget.admit(&push.changes) {
             Err(refused) => refused,
@@ -113,21 +116,18 @@ pub fn process_frame(
                     },
                 );
                 let received_at = existing.as_ref().map_or(now, |d| d.received_at);
-                let case = match case.map(|c| *c) {
-                    Some((report, events)) => {
-                        let urgent = storage.case_urgent(push.id)?;
-                        Some(Box::new(summarize(
-                            push.id,
-                            &report,
-                            &events,
-                            received_at,
-                            urgent,
-                            &state.rules(),
-                            now,
-                        )))
-                    }
-                    None => None,
-                };
+                let case = case.map(|c| {
+                    let (report, events) = *c;
+                    Box::new(summarize(
+                        push.id,
+                        &report,
+                        &events,
+                        received_at,
+                        urgent.contains(&push.id),
+                        &state.rules(),
+                        now,
+                    ))
+                });
                 writes.push(DocWrite::Store {
                     id: push.id,
                     bytes,

@@ -62,7 +62,10 @@ impl Registration {
         if !id_ok {
             return Some("设备号应为 1–64 个字母、数字或 - _ . : (invalid id)".into());
         }
-        if self.name.trim().is_empty() || self.name.chars().count() > 100 {
+        if self.name.trim().is_empty()
+            || self.name.chars().count() > 100
+            || cgt_shared::text::has_control(&self.name)
+        {
             return Some("车辆名称不能为空,且不超过 100 字 (invalid name)".into());
         }
         if !(self.speed_limit_kmh.is_finite() && (5.0..=200.0).contains(&self.speed_limit_kmh)) {

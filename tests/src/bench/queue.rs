@@ -16,7 +16,7 @@ pub fn run(runs: usize) -> anyhow::Result<Value> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)?
         .as_millis() as i64;
-    crate::open_cases::seed(&dir.path().join(cgt_server::DB_FILE), CASES, now)?;
+    crate::open_cases::seed(dir.path(), CASES, now)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;

@@ -3,10 +3,9 @@
 //! component taken out of service is retired.
 
 use super::version;
-use crate::reference::{ComponentChange, EditError, Intent};
+use crate::reference::{ChangeTargets, ComponentChange, EditError, Intent, refusal};
 use crate::storage::ReferenceEditor;
 use crate::storage::{Storage, StorageError, in_service, is_active_inspector};
-use cgt_shared::geometry::{Point, contains};
 use cgt_shared::{ComponentId, GridCode, Position, UserId};
 use rusqlite::{Connection, OptionalExtension};
 
@@ -18,7 +17,7 @@ impl ReferenceEditor for Storage {
     fn edit_component(&self, change: ComponentChange, intent: Intent) -> Result<u64, EditError> {
         Position::new(change.lat, change.lon, 0.0).validate()?;
         self.write(move |c| {
-            if let Err(refused) = check_component(c, &change, intent)? {
+            if let Some(refused) = refusal(&change, intent, &targets(c, &change)?) {
                 return Ok(Err(refused));
             }
             let at = version::bump(c)?;
@@ -93,46 +92,37 @@ impl ReferenceEditor for Storage {
     }
 }
 
-/// Why `change` may not be written, if it may not; nothing is written here.
-fn check_component(
-    c: &Connection,
-    change: &ComponentChange,
-    intent: Intent,
-) -> Result<Result<(), EditError>, StorageError> {
+/// What the database holds of the rows `change` names; nothing is written here.
+fn targets(c: &Connection, change: &ComponentChange) -> Result<ChangeTargets, StorageError> {
     let known = c
         .prepare_cached("SELECT 1 FROM components WHERE id = ?1")?
         .query_row([change.id.as_str()], |_| Ok(()))
         .optional()?
         .is_some();
-    match (intent, known) {
-        (Intent::Add, true) => return Ok(Err(EditError::ComponentExists(change.id.clone()))),
-        (Intent::Change, false) => {
-            return Ok(Err(EditError::UnknownComponent(change.id.clone())));
-        }
-        _ => {}
-    }
-    let outline: Option<String> = c
+    let outline = c
         .prepare_cached("SELECT polygon FROM unit_grids WHERE code = ?1 AND retired = 0")?
-        .query_row([change.unit_grid.as_str()], |r| r.get(0))
-        .optional()?;
-    let Some(outline) = outline else {
-        return Ok(Err(EditError::UnknownUnitGrid(change.unit_grid.clone())));
-    };
-    let ring: Vec<Point> = serde_json::from_str(&outline).map_err(|e| {
-        StorageError::Corrupt(format!("outline of unit grid {}: {e}", change.unit_grid))
-    })?;
-    if !contains(&ring, [change.lon, change.lat]) {
-        return Ok(Err(EditError::OutsideUnitGrid(change.unit_grid.clone())));
-    }
+        .query_row([change.unit_grid.as_str()], |r| r.get::<_, String>(0))
+        .optional()?
+        .map(|text| {
+            serde_json::from_str(&text).map_err(|e| {
+                StorageError::Corrupt(format!("outline of unit grid {}: {e}", change.unit_grid))
+            })
+        })
+        .transpose()?;
+    let mut departments_in_service = Vec::new();
     for department in [change.owner_department, change.maintainer_department]
         .into_iter()
         .flatten()
     {
-        if !in_service(c, "departments", "id", department)? {
-            return Ok(Err(EditError::UnknownDepartment(department)));
+        if in_service(c, "departments", "id", department)? {
+            departments_in_service.push(department);
         }
     }
-    Ok(Ok(()))
+    Ok(ChangeTargets {
+        known,
+        outline,
+        departments_in_service,
+    })
 }
 
 #[cfg(test)]

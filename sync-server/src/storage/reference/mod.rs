@@ -7,7 +7,7 @@ mod categories;
 mod edit;
 mod query;
 mod seed;
-mod version;
+pub(super) mod version;
 
 pub(crate) use seed::in_service;
 pub use seed::{CitySeed, CitySummary, ComponentRow, DepartmentRow, UnitGridRow, WorkGridRow};

@@ -4,7 +4,7 @@
 
 use super::categories;
 use super::version;
-use crate::reference::answer::{baseline, delta_is_smaller};
+use crate::reference::answer::{categories_after, delta_or_snapshot};
 use crate::storage::ReferenceAnswers;
 use crate::storage::{Storage, StorageError};
 use cgt_shared::UserId;
@@ -28,14 +28,14 @@ impl ReferenceAnswers for Storage {
         self.read(move |c| {
             let tx = c.unchecked_transaction()?;
             let current = version::current(&tx)?;
-            let since = baseline(since, current);
-            if since > 0 {
-                let delta = read(&tx, user, since, current)?;
-                if delta_is_smaller(delta.rows(), snapshot_rows(&tx, user)?) {
-                    return Ok(delta);
-                }
-            }
-            read(&tx, user, 0, current)
+            let mut conn: &Connection = &tx;
+            delta_or_snapshot(
+                &mut conn,
+                since,
+                current,
+                |c, since| read(c, user, since, current),
+                |c| snapshot_rows(c, user),
+            )
         })
     }
 }
@@ -51,10 +51,7 @@ fn read(
     let user_bytes = user.as_bytes().as_slice();
     let at = version::to_sql(since);
     let area = named_params! { ":user": user_bytes, ":since": at };
-    let categories = match categories::latest(c)? {
-        Some((changed, table)) if full || changed > since => Some(table),
-        _ => None,
-    };
+    let categories = categories_after(categories::latest(c)?, since);
     let departments = rows(
         c,
         "SELECT id, code, name FROM departments WHERE retired = 0 AND version > ?1 ORDER BY id",

@@ -1,0 +1,90 @@
+//! Document leases across processes: session advisory locks, one per document, taken in key
+//! order (so two holders never wait on each other) on a connection set aside for leases and
+//! held until the lease is dropped. A process that dies loses its connection, and PostgreSQL
+//! releases its locks.
+
+use super::super::{DocLease, StorageError};
+use super::PgStorage;
+use cgt_shared::DocId;
+use std::sync::mpsc;
+
+/// The advisory-lock key of a document: its id folded to 64 bits.
+fn key_of(id: DocId) -> i64 {
+    let bytes = id.as_bytes();
+    let mut folded = [0u8; 8];
+    for (i, b) in bytes.iter().enumerate() {
+        folded[i % 8] ^= b;
+    }
+    i64::from_le_bytes(folded)
+}
+
+/// The keys of `ids`, sorted and without repeats.
+fn keys_of(ids: &[DocId]) -> Vec<i64> {
+    let mut keys: Vec<i64> = ids.iter().copied().map(key_of).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+impl PgStorage {
+    /// Takes the locks of `ids` on a lease connection and keeps it until the lease is dropped.
+    pub(super) fn lease(&self, ids: &[DocId]) -> Result<DocLease, StorageError> {
+        let keys = keys_of(ids);
+        let (locked, taken) = mpsc::sync_channel::<Result<(), StorageError>>(1);
+        let (release, released) = mpsc::channel::<()>();
+        self.inner.leases.submit(move |client| {
+            let client = match client {
+                Ok(client) => client,
+                Err(e) => {
+                    let _ = locked.send(Err(e));
+                    return;
+                }
+            };
+            // One round trip: the keys are sorted, and the function scan takes them in
+            // array order.
+            let taking = client.execute(
+                "SELECT count(pg_advisory_lock(k)) FROM unnest($1::BIGINT[]) AS k",
+                &[&keys],
+            );
+            if let Err(e) = taking {
+                unlock(client);
+                let _ = locked.send(Err(e.into()));
+                return;
+            }
+            if locked.send(Ok(())).is_ok() {
+                // Wait for the holder to drop the lease (or to be gone).
+                let _ = released.recv();
+            }
+            unlock(client);
+        })?;
+        taken.recv().map_err(|_| StorageError::WriterGone)??;
+        Ok(DocLease::held(move || {
+            let _ = release.send(());
+        }))
+    }
+}
+
+/// Releases every lock the lease connection holds; a connection that fails here is closed,
+/// which releases them too.
+fn unlock(client: &mut postgres::Client) {
+    if client
+        .execute("SELECT pg_advisory_unlock_all()", &[])
+        .is_err()
+    {
+        tracing::warn!("releasing document locks failed; the connection is dropped");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_sorted_without_repeats() {
+        let a = DocId(uuid::Uuid::from_u128(1));
+        let b = DocId(uuid::Uuid::from_u128(2 << 64));
+        let keys = keys_of(&[b, a, b]);
+        assert_eq!(keys.len(), 2);
+        assert!(keys[0] < keys[1]);
+    }
+}

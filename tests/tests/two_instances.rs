@@ -1,0 +1,88 @@
+//! Two server processes against one PostgreSQL database, as behind a load balancer: a login
+//! made at one works at the other, a report pushed to one is in the other's queue, and
+//! workflow steps taken at both at once on the same cases are all kept (the documents are
+//! held across processes from load to commit, not only within one). Runs in the suite's
+//! PostgreSQL pass; an embedded file belongs to one process.
+
+mod common;
+
+use cgt_shared::DocId;
+use cgt_tests::database::POSTGRES_VAR;
+use cgt_tests::fixtures::{new_report, rng};
+use cgt_tests::server_process::ServerProcess;
+use cgt_tests::staff::Staff;
+use common::*;
+use serde_json::json;
+
+const CASES: usize = 60;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_share_one_database_and_lose_no_step() -> anyhow::Result<()> {
+    if std::env::var_os(POSTGRES_VAR).is_none() {
+        eprintln!("two instances share a PostgreSQL store only; this pass is embedded");
+        return Ok(());
+    }
+    let dir = tempfile::tempdir()?;
+    let first = ServerProcess::start(&server_binary(), &dir.path().join("a"))?;
+    let second = ServerProcess::start_sharing(
+        &server_binary(),
+        &dir.path().join("b"),
+        &dir.path().join("a"),
+    )?;
+    let (a, b) = (first.url(), second.url());
+
+    // A phone syncs with the second instance.
+    let phone = logged_in(dir.path(), "phone", &b, "inspector01").await?;
+    let mut rng = rng(20261207);
+    let ids: Vec<DocId> = (0..CASES)
+        .map(|_| phone.create_report(new_report(&mut rng)).map(|r| r.id))
+        .collect::<Result<_, _>>()?;
+    phone.sync().await?;
+
+    // A login made at the first instance holds at the second.
+    let operator = Staff::login(&a, "operator1").await?;
+    let operator_at_b = Staff::with_token(&b, operator.token());
+    let (status, queue) = operator_at_b.get("/api/v1/cases?per_page=100").await?;
+    assert_eq!(status, 200, "{queue}");
+    assert_eq!(queue["total"], CASES, "{queue}");
+
+    // 受理 at the first instance and 督办 at the second, on the same cases at the same time.
+    let leader = Staff::login(&b, "leader1").await?;
+    let accept = async {
+        for id in &ids {
+            operator
+                .expect(&format!("/api/v1/cases/{id}/accept"), json!({}), 200)
+                .await?;
+        }
+        anyhow::Ok(())
+    };
+    let supervise = async {
+        for id in ids.iter().rev() {
+            leader
+                .expect(&format!("/api/v1/cases/{id}/supervise"), json!({}), 200)
+                .await?;
+        }
+        anyhow::Ok(())
+    };
+    let (accepted, supervised) = tokio::join!(accept, supervise);
+    accepted?;
+    supervised?;
+
+    for id in &ids {
+        for (instance, staff) in [("a", &operator), ("b", &operator_at_b)] {
+            let (status, detail) = staff.get(&format!("/api/v1/cases/{id}")).await?;
+            assert_eq!(status, 200, "{detail}");
+            let case = &detail["case"];
+            assert_eq!(case["status"], "accepted", "{instance}: {detail}");
+            assert_eq!(case["supervised"], true, "{instance}: {detail}");
+        }
+    }
+
+    // The phone hears of both steps, whichever instance wrote them.
+    phone.sync().await?;
+    let admin = cgt_tests::admin::Admin::login(&a).await?;
+    for id in &ids {
+        assert_same_on_server(&admin, &phone, *id).await?;
+    }
+    Ok(())
+}
