@@ -307,8 +307,10 @@ CREATE INDEX cases_by_dispatch ON cases(dispatched_at, department);
 -- (SQLite forces it with INDEXED BY).
 CREATE INDEX cases_for_evaluation ON cases(dispatched_at, department, source, handled_at,
     handle_deadline, closed_at, close_deadline, reworks, supervised, satisfaction, bonus_tenths);
-CREATE INDEX cases_by_reported ON cases(reported_at);
-CREATE INDEX cases_by_status ON cases(status, reported_at);
+-- With doc_id (SQLite's indexes carry the key; PostgreSQL's do not), a page deep in a queue
+-- is found in the index alone.
+CREATE INDEX cases_by_reported ON cases(reported_at, doc_id);
+CREATE INDEX cases_by_status ON cases(status, reported_at, doc_id);
 CREATE INDEX cases_by_department ON cases(department, status);
 CREATE INDEX cases_by_category ON cases(kind, class, subclass, reported_at);
 CREATE INDEX cases_by_verify_task ON cases(verify_assignee) WHERE verify_assignee IS NOT NULL;

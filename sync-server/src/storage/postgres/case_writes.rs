@@ -6,7 +6,7 @@
 use super::super::StorageError;
 use super::PgStorage;
 use super::cases::{grant_department, grant_reader, upsert_case};
-use super::docs::{Seqs, store_doc};
+use super::docs::{DocStatements, Seqs, store_doc};
 use super::intake::insert_contact;
 use super::open311::insert_open311_fields;
 use crate::storage::{CaseIntake, CaseVersion, CaseWriter, NewReaders};
@@ -21,16 +21,17 @@ impl CaseWriter for PgStorage {
     ) -> Result<(), StorageError> {
         self.write(move |tx| {
             let mut seqs = Seqs::lock(tx)?;
+            let statements = DocStatements::prepare(tx)?;
             let seq = store_doc(
                 tx,
+                &statements,
                 &mut seqs,
                 case.id,
-                &case.bytes,
-                &case.heads,
+                (&case.bytes, &case.heads),
                 &case.owner,
                 now,
             )?;
-            upsert_case(tx, &case.row)?;
+            upsert_case(tx, &statements.case, &case.row)?;
             for user in readers.users {
                 grant_reader(tx, user, case.id, seq)?;
             }
@@ -49,16 +50,17 @@ impl CaseWriter for PgStorage {
     ) -> Result<(), StorageError> {
         self.write(move |tx| {
             let mut seqs = Seqs::lock(tx)?;
+            let statements = DocStatements::prepare(tx)?;
             store_doc(
                 tx,
+                &statements,
                 &mut seqs,
                 case.id,
-                &case.bytes,
-                &case.heads,
+                (&case.bytes, &case.heads),
                 &case.owner,
                 now,
             )?;
-            upsert_case(tx, &case.row)?;
+            upsert_case(tx, &statements.case, &case.row)?;
             if let Some(contact) = &intake.contact {
                 insert_contact(tx, case.id, contact)?;
             }

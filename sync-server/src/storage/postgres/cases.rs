@@ -18,8 +18,8 @@ use cgt_shared::caseflow::limits::Step;
 use cgt_shared::evaluation::CaseRecord;
 use cgt_shared::wire::reference::Department;
 use cgt_shared::{DocId, Timestamp, UserId};
-use postgres::Transaction;
 use postgres::types::ToSql;
+use postgres::{Statement, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 fn ms(t: Option<Timestamp>) -> Option<i64> {
@@ -36,11 +36,9 @@ fn count(n: i64) -> Result<u64, StorageError> {
 }
 
 /// Writes (or rewrites, every column) the summary row of a case.
-pub(super) fn upsert_case(tx: &mut Transaction<'_>, row: &CaseRow) -> Result<(), StorageError> {
-    let r = &row.record;
-    let report = &row.report;
-    tx.execute(
-        "INSERT INTO cases (doc_id, source, status, kind, class, subclass, description,
+/// The upsert of a case's summary row, every column rewritten.
+pub(super) const UPSERT_CASE: &str =
+    "INSERT INTO cases (doc_id, source, status, kind, class, subclass, description,
            unit_grid, area, lon, lat, reporter, urgent, self_handled, reported_at, registered,
            department, dispatched_at, handled_at, handle_deadline, closed_at, close_deadline,
            reworks, supervised, satisfaction, bonus_tenths, verifier, verify_assigned_at,
@@ -72,7 +70,18 @@ pub(super) fn upsert_case(tx: &mut Transaction<'_>, row: &CaseRow) -> Result<(),
            in_conflict = EXCLUDED.in_conflict, step = EXCLUDED.step,
            step_started_at = EXCLUDED.step_started_at, step_deadline = EXCLUDED.step_deadline,
            step_limit_ms = EXCLUDED.step_limit_ms, step_yellow_at = EXCLUDED.step_yellow_at,
-           updated_at = EXCLUDED.updated_at",
+           updated_at = EXCLUDED.updated_at";
+
+/// Writes a case's summary row; prepare [`UPSERT_CASE`] once per transaction and pass it.
+pub(super) fn upsert_case(
+    tx: &mut Transaction<'_>,
+    statement: &Statement,
+    row: &CaseRow,
+) -> Result<(), StorageError> {
+    let r = &row.record;
+    let report = &row.report;
+    tx.execute(
+        statement,
         &[
             &row.id.as_bytes().as_slice(),
             &r.source.as_str(),
