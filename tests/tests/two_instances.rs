@@ -1,8 +1,9 @@
 //! Two server processes against one PostgreSQL database, as behind a load balancer: a login
 //! made at one works at the other, a report pushed to one is in the other's queue, and
 //! workflow steps taken at both at once on the same cases are all kept (the documents are
-//! held across processes from load to commit, not only within one). Runs in the suite's
-//! PostgreSQL pass; an embedded file belongs to one process.
+//! held across processes from load to commit, not only within one), and wrong passwords
+//! counted at one lock the account at the other. Runs in the suite's PostgreSQL pass; an
+//! embedded file belongs to one process.
 
 mod common;
 
@@ -77,6 +78,27 @@ async fn two_instances_share_one_database_and_lose_no_step() -> anyhow::Result<(
             assert_eq!(case["supervised"], true, "{instance}: {detail}");
         }
     }
+
+    // Wrong passwords counted at one instance lock the account at the other.
+    let http = reqwest::Client::new();
+    let attempt = |url: &str, password: &str| {
+        http.post(format!("{url}/api/v1/auth/login"))
+            .json(&json!({ "username": "handler1", "password": password }))
+            .send()
+    };
+    for _ in 0..6 {
+        assert_eq!(
+            attempt(&a, "not-the-password").await?.status().as_u16(),
+            401
+        );
+    }
+    let locked = attempt(&b, cgt_tests::fixtures::DEMO_PASSWORD).await?;
+    assert_eq!(
+        locked.status().as_u16(),
+        429,
+        "the lock holds at the other instance"
+    );
+    assert!(locked.headers().contains_key("retry-after"));
 
     // The phone hears of both steps, whichever instance wrote them.
     phone.sync().await?;

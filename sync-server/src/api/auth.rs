@@ -12,6 +12,7 @@ use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::guard::ClientAddr;
 use crate::guard::login::{Lockout, Throttled};
+use crate::guard::shared;
 use crate::state::AppState;
 use crate::storage::{DeviceLogin, LoginOutcome, LoginRecord, SecurityEvent, Store};
 use axum::Json;
@@ -129,8 +130,19 @@ pub async fn login(
     guard
         .admit(&req.username, &address, clock::now().millis())
         .map_err(throttled)?;
-    let _hasher = guard.hasher().await.map_err(throttled)?;
     let storage = state.store();
+    let (store, username, from) = (state.store(), req.username.clone(), address.clone());
+    blocking(move || {
+        Ok(shared::admit(
+            store.as_ref(),
+            &username,
+            &from,
+            clock::now().millis(),
+        )?)
+    })
+    .await?
+    .map_err(throttled)?;
+    let _hasher = guard.hasher().await.map_err(throttled)?;
     let ttl_ms = i64::from(state.settings().token_ttl_days) * Timestamp::MS_PER_DAY;
     let checked = state.clone();
     blocking(move || {
@@ -143,13 +155,16 @@ pub async fn login(
             }
         };
         let (Some(user), true) = (user, right) else {
-            let lockouts = checked
-                .logins()
-                .failed(&req.username, &address, clock::now().millis());
+            let now_ms = clock::now().millis();
+            // This process's count answers the next attempt here at once; the shared count
+            // is the one every instance goes by, and the one the audit log records.
+            checked.logins().failed(&req.username, &address, now_ms);
+            let lockouts = shared::failed(storage.as_ref(), &req.username, &address, now_ms)?;
             record_lockouts(storage.as_ref(), lockouts, &address)?;
             return Err(ApiError::unauthorized(WRONG_LOGIN));
         };
         checked.logins().succeeded(&req.username);
+        shared::succeeded(storage.as_ref(), &req.username)?;
         if !user.active {
             return Err(ApiError::forbidden("账号已停用 (account disabled)"));
         }

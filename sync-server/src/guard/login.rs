@@ -10,14 +10,14 @@ use std::time::Duration;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 /// Accounts: five free tries, then 1 s, 2 s, 4 s … up to 15 minutes.
-const ACCOUNT_POLICY: Policy = Policy {
+pub(super) const ACCOUNT_POLICY: Policy = Policy {
     free: 5,
     first_delay: Duration::from_secs(1),
     max_delay: Duration::from_secs(15 * 60),
     forget_after: Duration::from_secs(30 * 60),
 };
 /// Addresses: a carrier NAT puts many inspectors behind one address, so more free tries.
-const ADDRESS_POLICY: Policy = Policy {
+pub(super) const ADDRESS_POLICY: Policy = Policy {
     free: 30,
     first_delay: Duration::from_secs(1),
     max_delay: Duration::from_secs(15 * 60),
@@ -123,7 +123,7 @@ impl LoginGuard {
     }
 }
 
-fn account_key(username: &str) -> String {
+pub(super) fn account_key(username: &str) -> String {
     username.trim().to_lowercase()
 }
 

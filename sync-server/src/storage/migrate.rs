@@ -73,6 +73,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "case_yellow",
         include_str!("../../migrations/0016_case_yellow.sql"),
     ),
+    (
+        17,
+        "login_failures",
+        include_str!("../../migrations/0017_login_failures.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded in `schema_migrations`, in list order, all in one

@@ -17,6 +17,7 @@ pub mod device_pending;
 mod docs;
 mod intake;
 mod lease;
+mod login_failures;
 mod migrate;
 mod open311;
 mod photo_refs;
@@ -44,9 +45,9 @@ pub use open311::Open311Fields;
 pub use photo_refs::PhotoRefs;
 pub use ports::{
     AccountStore, CaseStore, CaseWriter, CategoryStore, CityStore, DevicePendingStore,
-    DocumentStore, IntakeStore, Open311Store, PhotoIndex, PhotoRefIndex, ReferenceAnswers,
-    ReferenceCatalog, ReferenceEditor, SecurityLog, StatsStore, Store, TrackStore, UserStore,
-    VehicleStore, WarningStore,
+    DocumentStore, IntakeStore, LoginFailureStore, Open311Store, PhotoIndex, PhotoRefIndex,
+    ReferenceAnswers, ReferenceCatalog, ReferenceEditor, SecurityLog, StatsStore, Store,
+    TrackStore, UserStore, VehicleStore, WarningStore,
 };
 pub use postgres::PgStorage;
 pub(crate) use reference::in_service;

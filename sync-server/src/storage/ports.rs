@@ -34,6 +34,7 @@ use super::stats::Stats;
 use super::tracks::ReportedAt;
 use super::users::UserChange;
 use super::users::UserListing;
+use crate::guard::backoff::Failures;
 use crate::photos::PhotoHash;
 use crate::photos::upload::Uploader;
 use crate::reference::ComponentChange;
@@ -299,6 +300,26 @@ pub trait IntakeStore {
     fn contact(&self, doc: DocId) -> Result<Option<Contact>, StorageError>;
 }
 
+/// The store of wrong-password records, shared by every process using the store, so a lock
+/// taken at one server instance holds at all of them.
+pub trait LoginFailureStore {
+    /// The records of `keys`, in order; a key with none gets a fresh record.
+    fn login_failures(&self, keys: &[String]) -> Result<Vec<Failures>, StorageError>;
+
+    /// Applies `fail` to the record of `key` with no other writer in between, stores and
+    /// answers the result; first drops every record last touched before `forget_before` and
+    /// no longer locked then (so the table stays as small as the failures of the last half
+    /// hour).
+    fn record_login_failure(
+        &self,
+        key: String,
+        fail: Box<dyn FnOnce(&mut Failures) + Send>,
+        forget_before: i64,
+    ) -> Result<Failures, StorageError>;
+
+    fn clear_login_failures(&self, key: String) -> Result<(), StorageError>;
+}
+
 /// The store of security events (locks, refused keys).
 pub trait SecurityLog {
     fn record_security_event(&self, event: SecurityEvent) -> Result<(), StorageError>;
@@ -517,6 +538,7 @@ pub trait Store:
     + UserStore
     + IntakeStore
     + SecurityLog
+    + LoginFailureStore
     + CityStore
     + CategoryStore
     + ReferenceAnswers

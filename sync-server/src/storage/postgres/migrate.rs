@@ -1,6 +1,7 @@
 //! Schema migrations of the PostgreSQL backend: `.sql` files under `migrations/postgres/`,
 //! embedded at build time, applied in order, each once. Its first file creates the schema the
-//! embedded migrations 0001–0016 build up; later changes are new files in both folders.
+//! embedded migrations 0001–0016 build up; later changes are new files in both folders (0002
+//! is the embedded 0017).
 //! Processes starting at once take turns (an advisory lock), so each file runs once.
 
 use super::super::StorageError;
@@ -8,11 +9,18 @@ use super::locks;
 use postgres::Client;
 
 /// `(version, name, sql)` in the order they apply.
-const MIGRATIONS: &[(u32, &str, &str)] = &[(
-    1,
-    "schema",
-    include_str!("../../../migrations/postgres/0001_schema.sql"),
-)];
+const MIGRATIONS: &[(u32, &str, &str)] = &[
+    (
+        1,
+        "schema",
+        include_str!("../../../migrations/postgres/0001_schema.sql"),
+    ),
+    (
+        2,
+        "login_failures",
+        include_str!("../../../migrations/postgres/0002_login_failures.sql"),
+    ),
+];
 
 /// Applies every migration not yet recorded in `schema_migrations`, all in one transaction.
 /// Returns the versions it applied.

@@ -16,6 +16,7 @@ mod docs;
 mod intake;
 mod lease;
 mod locks;
+mod login_failures;
 mod migrate;
 mod open311;
 mod photo_refs;
