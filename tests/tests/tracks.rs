@@ -405,8 +405,9 @@ async fn vehicle_positions_late_and_out_of_order_raise_the_expected_alarms() -> 
     assert_eq!(status, 403);
 
     // 5 min driving at 10 m/s (19.4 kn), 1 min at 15 m/s (29.2 kn, over 44 km/h), 1 min on, 2 min
-    // 200 m north of the route, then back. One position every 10 s.
-    let t0 = now_ms() - 3_600_000;
+    // 200 m north of the route, then back. One position every 10 s, about an hour ago, within
+    // one China day (alarms are computed per day).
+    let t0 = cgt_tests::fixtures::start_within_one_day(now_ms() - 3_000_000, 600_000);
     let mut reports = Vec::new();
     let mut east = 0.0;
     for (seconds, speed, north) in [
