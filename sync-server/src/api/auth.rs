@@ -131,7 +131,7 @@ pub async fn login(
         .admit(&req.username, &address, clock::now().millis())
         .map_err(throttled)?;
     let storage = state.store();
-    let (store, username, from) = (state.store(), req.username.clone(), address.clone());
+    let (store, username, from) = (storage.clone(), req.username.clone(), address.clone());
     blocking(move || {
         Ok(shared::admit(
             store.as_ref(),

@@ -8,6 +8,7 @@ use crate::auth::DeviceSession;
 use crate::clock;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::sync::LOAD_BATCH;
 use crate::sync::feed::feed_entries;
 use crate::sync::merge::PushBudget;
 use crate::sync::push::{FrameError, process_frame};
@@ -31,8 +32,6 @@ const ZSTD_LEVEL: i32 = 3;
 /// Raw change bytes one pull answer carries at most (at least one document is always sent):
 /// keeps the answer under the decoder's default message limit. The device pulls the rest next.
 const PULL_BUDGET: usize = 6 << 20;
-/// Documents a pull or a status request loads from the store at once.
-const LOAD_BATCH: usize = 64;
 
 fn wire_limits(max_body: usize) -> Limits {
     let default = Limits::default();
