@@ -3,7 +3,7 @@
 //! records, verified by its hash. Run it again to bring a backup up to date: only new photos
 //! are copied. To restore, stop the server and serve from the backup folder (or copy it back).
 
-use crate::photos::{PhotoCopy, copy_photos};
+use crate::photos::{FolderBlobs, PhotoCopy, copy_photos};
 use crate::storage::{DB_FILE, SnapshotContents, Storage};
 use anyhow::Context;
 use std::path::Path;
@@ -28,7 +28,8 @@ pub fn backup(data_dir: &Path, to: &Path) -> anyhow::Result<BackupReport> {
     let database = storage
         .snapshot_to(to)
         .with_context(|| format!("无法复制数据库到 {} (database copy failed)", to.display()))?;
-    let photos = copy_photos(data_dir, to, &database.photos)
+    let photos = FolderBlobs::open(data_dir)
+        .and_then(|from| copy_photos(&from, &FolderBlobs::open(to)?, &database.photos))
         .with_context(|| format!("无法复制照片到 {} (photo copy failed)", to.display()))?;
     Ok(BackupReport { database, photos })
 }

@@ -45,8 +45,9 @@ enum Command {
     Backup(BackupArgs),
     /// Copy the embedded database into a PostgreSQL database (its schema created if needed)
     /// and check every table (row count and SHA-256 of its rows); run again after an
-    /// interruption. Stop the server first. Photos stay in the data folder, which the server
-    /// keeps using with `CGT_DATABASE_URL` set.
+    /// interruption. Stop the server first. With an object store configured
+    /// (`CGT_PHOTO_STORE_URL` and its settings) the photos the database records are copied into
+    /// it too, each checked against its SHA-256; otherwise they stay in the data folder.
     #[command(after_long_help = config_help())]
     MigrateToPostgres(MigrateArgs),
 }
@@ -56,7 +57,8 @@ enum Command {
 struct Location {
     /// TOML configuration file (keys: listen, data_dir, demo, max_body_bytes, token_ttl_days,
     /// categories_file, calendar_file, time_limits_file, max_photo_bytes, console_dir,
-    /// map_tile_url).
+    /// map_tile_url, database_url, database_connections, photo_store_url, photo_store_endpoint,
+    /// photo_store_region, photo_store_access_key_id, photo_store_secret_access_key).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Folder of the database file cgt.sqlite3 (created if missing) [default: ./data].
@@ -122,7 +124,11 @@ fn config_help() -> String {
          time_limits_file = built-in 处置时限 per subcategory and urgency,\n     \
          max_photo_bytes = 8388608 (8 MiB, the largest photo a device may upload),\n     \
          console_dir = the console built in this source tree (sync-server/console/dist),\n     \
-         map_tile_url = none (console maps show vector layers only; e.g. a Tianditu XYZ URL)\n  \
+         map_tile_url = none (console maps show vector layers only; e.g. a Tianditu XYZ URL),\n     \
+         database_url = none (the embedded SQLite file in data_dir; or postgres://…),\n     \
+         photo_store_url = none (photos in data_dir/photos; or s3://bucket/prefix with\n     \
+         photo_store_endpoint, photo_store_region, photo_store_access_key_id and\n     \
+         photo_store_secret_access_key)\n  \
          2. the TOML file given with --config (same keys; relative paths are relative to the file)\n  \
          3. environment variables:\n"
     );
@@ -273,43 +279,43 @@ fn back_up(args: BackupArgs) -> anyhow::Result<()> {
     let report = crate::backup::backup(&settings.data_dir, &args.to)?;
     let (db, photos) = (&report.database, &report.photos);
     println!(
-        "备份完成 (backup written) {}: 文档 {} 份, 案件 {} 件, 用户 {} 个, 照片 {} 张 \
-         (本次复制 {} 张 {:.1} MB, 已有 {} 张)",
+        "备份完成 (backup written) {}: 文档 {} 份, 案件 {} 件, 用户 {} 个, 照片 {} 张 ({})",
         args.to.display(),
         db.documents,
         db.cases,
         db.users,
         db.photos.len(),
-        photos.copied,
-        photos.bytes_copied as f64 / 1_048_576.0,
-        photos.already_there
+        photos.summary()
     );
-    if !photos.missing.is_empty() {
-        anyhow::bail!(
-            "{} 张照片在数据目录中缺失或损坏,未能备份 (photos missing or damaged in the data folder): {}",
-            photos.missing.len(),
-            photos.missing.join(", ")
-        );
-    }
-    Ok(())
+    photos.require_complete()
 }
 
 fn migrate_to_postgres(args: MigrateArgs) -> anyhow::Result<()> {
     let settings = settings(args.location, Flags::default())?;
-    let copies = crate::storage::to_postgres::copy(&settings.data_dir, &args.to)?;
-    for copy in &copies {
+    let done = crate::migrate::migrate(&settings, &args.to)?;
+    for copy in &done.tables {
         println!(
             "{:<20} {:>9} 行  sha256 {}",
             copy.table, copy.rows, copy.digest
         );
     }
     println!(
-        "已复制并核对 {} 张表 (copied and checked). 之后请以 CGT_DATABASE_URL 指向该数据库、\
-         --data-dir {} 启动服务器 (photos stay in this folder)",
-        copies.len(),
-        settings.data_dir.display()
+        "已复制并核对 {} 张表 (tables copied and checked)",
+        done.tables.len()
     );
-    Ok(())
+    let Some(photos) = done.photos else {
+        println!(
+            "照片仍在数据目录中 (photos stay in the data folder): 请以 CGT_DATABASE_URL 指向该数据库、\
+             --data-dir {} 启动服务器",
+            settings.data_dir.display()
+        );
+        return Ok(());
+    };
+    println!(
+        "照片已复制到对象存储并逐张核对 (photos copied and checked): {}",
+        photos.summary()
+    );
+    photos.require_complete()
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod error;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 mod guard;
+mod migrate;
 mod photos;
 pub mod reference;
 pub mod settings;
@@ -24,6 +25,7 @@ mod sync;
 mod tracks;
 
 pub use api::{app, document as openapi_document};
+pub use photos::{PhotoBlobs, PhotoHash, open_blobs};
 pub use settings::Settings;
 pub use state::{AppState, StartError};
 pub use storage::DB_FILE;

@@ -57,6 +57,15 @@ pub struct Settings {
     /// XYZ tile URL template for the console's maps (e.g. Tianditu with its key); without
     /// one the maps show vector layers only.
     pub map_tile_url: Option<String>,
+    /// An S3-compatible object store for the photos instead of the data folder,
+    /// `s3://bucket` or `s3://bucket/prefix`; several server processes may share one.
+    pub photo_store_url: Option<String>,
+    /// The object store's address (`http://127.0.0.1:3900` for a local Garage); none for AWS.
+    pub photo_store_endpoint: Option<String>,
+    /// The object store's region (default `us-east-1`).
+    pub photo_store_region: Option<String>,
+    pub photo_store_access_key_id: Option<String>,
+    pub photo_store_secret_access_key: Option<String>,
 }
 
 impl Default for Settings {
@@ -75,6 +84,11 @@ impl Default for Settings {
             max_photo_bytes: DEFAULT_MAX_PHOTO_BYTES,
             console_dir: PathBuf::from(DEFAULT_CONSOLE_DIR),
             map_tile_url: None,
+            photo_store_url: None,
+            photo_store_endpoint: None,
+            photo_store_region: None,
+            photo_store_access_key_id: None,
+            photo_store_secret_access_key: None,
         }
     }
 }
@@ -152,6 +166,15 @@ impl Settings {
                 ));
             }
         }
+        self.photo_store()?;
+        if let Some(endpoint) = &self.photo_store_endpoint
+            && !(endpoint.starts_with("http://") || endpoint.starts_with("https://"))
+        {
+            return Err(invalid(
+                "photo_store_endpoint",
+                format!("{endpoint} 不是 http(s) 地址"),
+            ));
+        }
         if !(1..=MAX_PHOTO_BYTES).contains(&self.max_photo_bytes) {
             return Err(invalid(
                 "max_photo_bytes",
@@ -159,6 +182,68 @@ impl Settings {
             ));
         }
         Ok(())
+    }
+}
+
+impl Settings {
+    /// The object store the photos go to, if one is configured.
+    pub fn photo_store(&self) -> Result<Option<PhotoStoreUrl>, ConfigError> {
+        let Some(url) = &self.photo_store_url else {
+            return Ok(None);
+        };
+        let parsed = PhotoStoreUrl::parse(url).ok_or_else(|| {
+            invalid(
+                "photo_store_url",
+                format!("{url} 应为 s3://存储桶 或 s3://存储桶/前缀"),
+            )
+        })?;
+        if self.photo_store_access_key_id.is_none() || self.photo_store_secret_access_key.is_none()
+        {
+            return Err(invalid(
+                "photo_store_url",
+                "对象存储需要 photo_store_access_key_id 和 photo_store_secret_access_key".into(),
+            ));
+        }
+        Ok(Some(parsed))
+    }
+}
+
+/// Where in an S3-compatible store the photos are kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhotoStoreUrl {
+    pub bucket: String,
+    /// Without leading or trailing slashes; empty for the bucket's root.
+    pub prefix: String,
+}
+
+impl PhotoStoreUrl {
+    /// `s3://bucket` or `s3://bucket/some/prefix/`.
+    pub fn parse(url: &str) -> Option<PhotoStoreUrl> {
+        let rest = url.strip_prefix("s3://")?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        let valid_bucket = (3..=63).contains(&bucket.len())
+            && bucket
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+        let prefix = prefix.trim_matches('/');
+        let valid_prefix = (prefix.is_empty()
+            || prefix
+                .split('/')
+                .all(|part| !part.is_empty() && part != "." && part != ".."))
+            && !prefix.chars().any(char::is_control);
+        (valid_bucket && valid_prefix).then(|| PhotoStoreUrl {
+            bucket: bucket.to_string(),
+            prefix: prefix.to_string(),
+        })
+    }
+}
+
+impl std::fmt::Display for PhotoStoreUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.prefix.as_str() {
+            "" => write!(f, "s3://{}", self.bucket),
+            prefix => write!(f, "s3://{}/{prefix}", self.bucket),
+        }
     }
 }
 
@@ -358,9 +443,13 @@ mod tests {
     #[test]
     fn each_setting_has_one_variable_and_the_relative_keys_are_settings() {
         let keys = keys();
-        assert_eq!(keys.len(), 13);
+        assert_eq!(keys.len(), 18);
         assert!(keys.iter().any(|k| env_var(k) == "CGT_MAP_TILE_URL"));
         assert!(keys.iter().any(|k| env_var(k) == "CGT_DATABASE_URL"));
+        assert!(
+            keys.iter()
+                .any(|k| env_var(k) == "CGT_PHOTO_STORE_SECRET_ACCESS_KEY")
+        );
         assert!(
             FILE_RELATIVE
                 .iter()
@@ -437,5 +526,46 @@ mod tests {
             Flags::default(),
             Err("max_photo_bytes"),
         );
+        check(
+            None,
+            &[("CGT_PHOTO_STORE_URL", "s3://photos/city")],
+            Flags::default(),
+            Err("photo_store_access_key_id"),
+        );
+        check(
+            None,
+            &[("CGT_PHOTO_STORE_ENDPOINT", "garage:3900")],
+            Flags::default(),
+            Err("photo_store_endpoint"),
+        );
+    }
+
+    #[test]
+    fn photo_store_urls_name_a_bucket_and_a_prefix() {
+        let parsed = |url: &str| PhotoStoreUrl::parse(url).map(|u| (u.bucket, u.prefix));
+        assert_eq!(
+            parsed("s3://cgt-photos"),
+            Some(("cgt-photos".into(), "".into()))
+        );
+        assert_eq!(
+            parsed("s3://cgt-photos/city/gusu/"),
+            Some(("cgt-photos".into(), "city/gusu".into()))
+        );
+        assert_eq!(
+            PhotoStoreUrl::parse("s3://cgt-photos/city/")
+                .unwrap()
+                .to_string(),
+            "s3://cgt-photos/city"
+        );
+        for bad in [
+            "",
+            "cgt-photos",
+            "https://x/y",
+            "s3://",
+            "s3://A_B",
+            "s3://ok/a/../b",
+        ] {
+            assert_eq!(parsed(bad), None, "{bad}");
+        }
     }
 }

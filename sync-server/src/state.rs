@@ -4,7 +4,7 @@
 use crate::caseflow::summary::Rules;
 use crate::demo::{self, DemoError};
 use crate::guard::{KeyGuard, LoginGuard};
-use crate::photos::PhotoStore;
+use crate::photos::{PhotoStore, PhotoStoreError};
 use crate::settings::Settings;
 
 use crate::storage::{StorageError, Store, open_store};
@@ -33,6 +33,8 @@ pub enum StartError {
     RulesFile { path: PathBuf, reason: String },
     #[error(transparent)]
     Demo(#[from] DemoError),
+    #[error(transparent)]
+    Photos(#[from] PhotoStoreError),
 }
 
 /// Password checks (argon2, 19 MiB each) that run at once: one, so a login flood keeps the
@@ -76,7 +78,7 @@ impl AppState {
             );
         }
         storage.record_categories(&table)?;
-        let photos = PhotoStore::open(&settings.data_dir, settings.max_photo_bytes)?;
+        let photos = PhotoStore::open(&settings)?;
         let calendar = load_rules(&settings.calendar_file, WorkCalendar::builtin, |text| {
             WorkCalendar::from_toml(text).map_err(|e| e.to_string())
         })?;

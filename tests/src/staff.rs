@@ -55,6 +55,18 @@ impl Staff {
         Ok((status, json.unwrap_or(Value::String(text))))
     }
 
+    /// GET of something other than JSON (a photo); the status and the bytes.
+    pub async fn get_bytes(&self, path: &str) -> anyhow::Result<(u16, Vec<u8>)> {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await?;
+        let status = response.status().as_u16();
+        Ok((status, response.bytes().await?.to_vec()))
+    }
+
     /// POSTs a JSON body and asserts the answer's status; the JSON answer.
     pub async fn expect(&self, path: &str, body: Value, status: u16) -> anyhow::Result<Value> {
         let (got, answer) = self.post(path, body).await?;

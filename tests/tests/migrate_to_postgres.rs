@@ -1,27 +1,32 @@
 //! An embedded installation moves to PostgreSQL: `cgt-server migrate-to-postgres` copies and
 //! checks every table, a second run changes nothing, and the server started on PostgreSQL
 //! with the same data folder carries on — the phone's login, its reports, the centre's steps
-//! and the photos are all there, and the phone syncs on as before. Runs in the suite's
-//! PostgreSQL pass (it needs a PostgreSQL server).
+//! and the photos are all there (copied into the object store when the pass has one), and the
+//! phone syncs on as before. Runs in the suite's PostgreSQL pass (it needs a PostgreSQL
+//! server).
 
 mod common;
 
 use cgt_shared::Timestamp;
 use cgt_shared::geo::Position;
 use cgt_tests::admin::Admin;
-use cgt_tests::database::{POSTGRES_VAR, database_url};
+use cgt_tests::database::{POSTGRES_VAR, database_url, photo_env, photo_store_url};
 use cgt_tests::fixtures::{new_report, rng};
 use cgt_tests::server_process::ServerProcess;
 use cgt_tests::staff::Staff;
 use common::*;
 use serde_json::json;
+use std::path::Path;
 use std::process::Command;
 
-fn migrate(data: &std::path::Path, url: &str) -> anyhow::Result<(bool, String)> {
+/// Runs the migration into `url` and the object store of `target`'s photos, if the pass has
+/// one.
+fn migrate(data: &Path, url: &str, target: &Path) -> anyhow::Result<(bool, String)> {
     let out = Command::new(server_binary())
         .args(["migrate-to-postgres", "--data-dir"])
         .arg(data)
         .args(["--to", url])
+        .envs(photo_env(target))
         .env("RUST_LOG", "warn")
         .output()?;
     let text = format!(
@@ -71,7 +76,7 @@ async fn an_embedded_city_moves_to_postgres_and_carries_on() -> anyhow::Result<(
 
     let target = dir.path().join("postgres");
     let url = database_url(&target)?.expect("the PostgreSQL pass names a server");
-    let (ok, first) = migrate(&data, &url)?;
+    let (ok, first) = migrate(&data, &url, &target)?;
     assert!(ok, "{first}");
     for table in ["docs", "cases", "users", "sessions", "photos", "meta"] {
         assert!(
@@ -79,9 +84,23 @@ async fn an_embedded_city_moves_to_postgres_and_carries_on() -> anyhow::Result<(
             "{table} in {first}"
         );
     }
-    let (ok, again) = migrate(&data, &url)?;
+    let (ok, again) = migrate(&data, &url, &target)?;
     assert!(ok, "{again}");
-    assert_eq!(first, again, "a second run copies nothing new");
+    let tables = |out: &str| -> Vec<String> {
+        out.lines()
+            .filter(|l| l.contains(" 行  sha256 "))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(tables(&first), tables(&again), "the tables hold the same");
+    if photo_store_url(&target).is_some() {
+        assert!(first.contains("本次复制 1 张"), "{first}");
+        assert!(
+            again.contains("本次复制 0 张"),
+            "a second run copies nothing new: {again}"
+        );
+        assert!(again.contains("已有 1 张"), "{again}");
+    }
 
     // The same data folder (photos), now on PostgreSQL.
     let server = ServerProcess::start_sharing(&server_binary(), &data, &target)?;
@@ -102,5 +121,16 @@ async fn an_embedded_city_moves_to_postgres_and_carries_on() -> anyhow::Result<(
     assert_eq!(detail["case"]["status"], "accepted", "{detail}");
     let view = admin.doc(reports[0]).await?.expect("the report moved");
     assert_eq!(view["photos"][0]["arrived"], true, "{view}");
+    let sha = view["photos"][0]["sha256"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let (status, bytes) = operator.get_bytes(&format!("/api/v1/photos/{sha}")).await?;
+    assert_eq!(status, 200);
+    assert_eq!(
+        cgt_server::PhotoHash::of_bytes(&bytes).as_str(),
+        sha,
+        "the photo the server hands out is the one the phone took"
+    );
     Ok(())
 }

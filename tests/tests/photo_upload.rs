@@ -17,7 +17,7 @@ use image::{ImageFormat, Rgb, RgbImage};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The chunk size the server asks for.
 const CHUNK: u64 = 256 << 10;
@@ -85,10 +85,38 @@ fn remaining(client: &Client) -> anyhow::Result<BTreeMap<String, u64>> {
         .collect())
 }
 
-/// The photo files the server stores, `photos/ab/cd/<sha256>.jpg`: not partial uploads, not
-/// thumbnails.
-fn stored_photo_files(data_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
+/// Each photo of `names` is stored whole under its name, with no upload of it left under way,
+/// wherever the server keeps photos; in the data folder, which can be listed, nothing else is
+/// stored either.
+fn assert_stored_exactly(data_dir: &Path, names: &[String]) -> anyhow::Result<()> {
+    let blobs = cgt_tests::database::photo_blobs(data_dir)?;
+    for name in names {
+        let hash = cgt_server::PhotoHash::try_from(name.clone())?;
+        assert!(
+            blobs.stored_matches(&hash)?,
+            "{name} holds what its name says"
+        );
+        assert_eq!(blobs.partial_len(&hash)?, None, "{name}: no upload left");
+    }
+    if cgt_tests::database::photo_store_url(data_dir).is_some() {
+        return Ok(());
+    }
+    let mut stored = stored_photo_names(data_dir)?;
+    stored.sort();
+    let mut expected = names.to_vec();
+    expected.sort();
+    assert_eq!(stored, expected, "each photo stored exactly once");
+    assert_eq!(
+        std::fs::read_dir(data_dir.join("photos/partial"))?.count(),
+        0
+    );
+    Ok(())
+}
+
+/// The names of the photo files in the data folder, `photos/ab/cd/<sha256>.jpg`: not partial
+/// uploads, not thumbnails.
+fn stored_photo_names(data_dir: &Path) -> anyhow::Result<Vec<String>> {
+    let mut names = Vec::new();
     for first in std::fs::read_dir(data_dir.join("photos"))? {
         let first = first?.path();
         let name = first
@@ -101,11 +129,17 @@ fn stored_photo_files(data_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         }
         for second in std::fs::read_dir(&first)? {
             for file in std::fs::read_dir(second?.path())? {
-                files.push(file?.path());
+                let path = file?.path();
+                names.push(
+                    path.file_stem()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .to_string(),
+                );
             }
         }
     }
-    Ok(files)
+    Ok(names)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -205,22 +239,7 @@ async fn photos_cut_part_way_resume_and_arrive_exactly_once() -> anyhow::Result<
         assert!(arrived[name], "{name} arrived");
     }
 
-    let files = stored_photo_files(server.data_dir())?;
-    assert_eq!(files.len(), 2, "each photo stored exactly once: {files:?}");
-    for file in &files {
-        let bytes = std::fs::read(file)?;
-        let name = file
-            .file_stem()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .to_string();
-        assert_eq!(sha(&bytes), name, "{file:?} holds what its name says");
-        assert!(names.contains(&name));
-    }
-    assert_eq!(
-        std::fs::read_dir(server.data_dir().join("photos/partial"))?.count(),
-        0
-    );
+    assert_stored_exactly(server.data_dir(), &names)?;
 
     // The inspector sees the photos from the console too; the device keeps its copies.
     let (_, login, text) =
@@ -282,6 +301,7 @@ async fn a_server_killed_mid_upload_keeps_what_it_confirmed() -> anyhow::Result<
     assert!(client.pending_photos()?.is_empty());
     let admin = Admin::login(&server.url()).await?;
     assert!(arrivals(&admin, report.id).await?.values().all(|&a| a));
-    assert_eq!(stored_photo_files(server.data_dir())?.len(), 2);
+    let names: Vec<String> = photos.iter().map(|p| sha(p)).collect();
+    assert_stored_exactly(server.data_dir(), &names)?;
     Ok(())
 }

@@ -3,14 +3,16 @@
 //! workflow steps taken at both at once on the same cases are all kept (the documents are
 //! held across processes from load to commit, not only within one), and wrong passwords
 //! counted at one lock the account at the other. Thirty phones syncing to either instance at
-//! random, through a SIGKILL of one of them, converge with nothing lost or stored twice. Runs
-//! in the suite's PostgreSQL pass; an embedded file belongs to one process.
+//! random, through a SIGKILL of one of them, converge with nothing lost or stored twice, and a
+//! photo upload cut at one instance resumes at the other. Runs in the suite's PostgreSQL pass;
+//! an embedded file belongs to one process.
 
 mod common;
 
 use cgt_shared::DocId;
 use cgt_tests::database::POSTGRES_VAR;
 use cgt_tests::fixtures::{new_report, rng};
+use cgt_tests::proxy::{Cut, Proxy};
 use cgt_tests::server_process::ServerProcess;
 use cgt_tests::staff::Staff;
 use common::*;
@@ -20,6 +22,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const CASES: usize = 60;
+/// The chunk size the server asks for.
+const CHUNK: u64 = 256 << 10;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_share_one_database_and_lose_no_step() -> anyhow::Result<()> {
@@ -193,6 +197,71 @@ async fn thirty_devices_on_two_instances_converge_through_a_kill() -> anyhow::Re
         for id in phone.doc_ids()? {
             assert_same_on_server(&admin, phone, id).await?;
         }
+    }
+    Ok(())
+}
+
+/// A photo's upload moves between the instances, as a load balancer may send each request of
+/// a phone on one bar of signal anywhere: the connection drops part-way at the first, the
+/// phone resumes at the second from the offset the first confirmed (the chunks are in the
+/// shared object store, the offset in the shared database), the first is killed, and the photo
+/// is stored once, whole, and served by both. Needs the suite's object store.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_upload_resumes_at_the_other_instance() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let shared = dir.path().join("a");
+    if cgt_tests::database::photo_store_url(&shared).is_none() {
+        eprintln!("photos are shared by instances through the object store; none in this pass");
+        return Ok(());
+    }
+    let mut first = ServerProcess::start(&server_binary(), &shared)?;
+    let second = ServerProcess::start_sharing(&server_binary(), &dir.path().join("b"), &shared)?;
+    let proxy = Proxy::start(first.addr)?;
+    let phone = logged_in(dir.path(), "phone", &proxy.url(), "inspector05").await?;
+    let report = phone.create_report(new_report(&mut rng(77)))?;
+    let photo = cgt_photo::sample::street_scene_jpeg(2400, 1800, 95, 5);
+    let size = photo.len() as u64;
+    assert!(size > 3 * CHUNK, "a photo of several chunks: {size} bytes");
+    let at = cgt_shared::Position::new(31.3101, 120.6200, 4.0);
+    phone.add_photo(
+        report.id,
+        photo.clone(),
+        cgt_shared::Timestamp(1_790_000_000_000),
+        at,
+    )?;
+
+    proxy.set_cut(Cut {
+        upload_after: Some(2 * CHUNK),
+        download_after: None,
+    });
+    let cut = phone.sync().await?;
+    assert_eq!(cut.photos_waiting, 1, "{cut:?}");
+    let confirmed = phone.pending_photos()?[0].uploaded;
+    assert!(confirmed > 0, "the first instance confirmed a chunk");
+
+    proxy.set_upstream(second.addr);
+    first.kill();
+    let resumed = phone.sync().await?;
+    assert_eq!(resumed.photos_waiting, 0, "{resumed:?}");
+    assert!(
+        resumed.photo_bytes_sent <= size - confirmed,
+        "resumed at the other instance, not restarted: {} bytes sent, {} were missing",
+        resumed.photo_bytes_sent,
+        size - confirmed
+    );
+
+    let blobs = cgt_tests::database::photo_blobs(&shared)?;
+    let hash = cgt_server::PhotoHash::of_bytes(&photo);
+    assert!(blobs.stored_matches(&hash)?, "stored whole under its name");
+    assert_eq!(blobs.partial_len(&hash)?, None, "no chunks left behind");
+    first.restart()?;
+    for url in [first.url(), second.url()] {
+        let operator = Staff::login(&url, "operator1").await?;
+        let (status, bytes) = operator
+            .get_bytes(&format!("/api/v1/photos/{hash}"))
+            .await?;
+        assert_eq!(status, 200, "{url}");
+        assert!(bytes == photo, "{url} serves the photo the phone took");
     }
     Ok(())
 }

@@ -56,6 +56,17 @@ pub enum PhotoError {
     Io(#[from] std::io::Error),
 }
 
+/// Why the photos' home cannot be opened at start.
+#[derive(Debug, Error)]
+pub enum PhotoStoreError {
+    #[error(transparent)]
+    Config(#[from] crate::settings::ConfigError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error(transparent)]
+    ObjectStore(#[from] super::objects::ObjectStoreError),
+}
+
 /// A size as people say it: `8 MB`, `1.5 MB` (MB of 1 048 576 bytes, one decimal at most).
 pub fn megabytes(bytes: u64) -> String {
     let tenths = bytes.saturating_mul(10).saturating_add(1 << 19) >> 20;

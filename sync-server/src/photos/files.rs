@@ -1,10 +1,12 @@
-//! The blob folder `<data_dir>/photos`: stored photos at `ab/cd/<sha256>.jpg`, uploads under
-//! way at `partial/<sha256>.part`, cached thumbnails at `thumbs/<sha256>.jpg`.
+//! The photo folder `<data_dir>/photos`, the embedded default of [`PhotoBlobs`]: stored photos
+//! at `ab/cd/<sha256>.jpg`, uploads under way at `partial/<sha256>.part`, cached thumbnails at
+//! `thumbs/<sha256>.jpg`.
 //!
 //! Durability: bytes are fsynced before they are acknowledged; a photo moves into place by
 //! rename (atomic) after its partial file was fsynced, and the directory is fsynced after, so a
 //! photo the database calls stored is on disk whole.
 
+use super::blobs::PhotoBlobs;
 use super::hash::PhotoHash;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, ErrorKind, Seek, SeekFrom, Write};
@@ -14,18 +16,18 @@ pub const FOLDER: &str = "photos";
 const PARTIAL: &str = "partial";
 const THUMBS: &str = "thumbs";
 
-pub struct Blobs {
+pub struct FolderBlobs {
     root: PathBuf,
 }
 
-impl Blobs {
+impl FolderBlobs {
     /// Opens (creating) the folder under `data_dir`.
-    pub fn open(data_dir: &Path) -> io::Result<Blobs> {
+    pub fn open(data_dir: &Path) -> io::Result<FolderBlobs> {
         let root = data_dir.join(FOLDER);
         for dir in [root.clone(), root.join(PARTIAL), root.join(THUMBS)] {
             create_dir_durably(&dir)?;
         }
-        Ok(Blobs { root })
+        Ok(FolderBlobs { root })
     }
 
     fn stored_path(&self, hash: &PhotoHash) -> PathBuf {
@@ -44,20 +46,29 @@ impl Blobs {
         self.root.join(THUMBS).join(format!("{hash}.jpg"))
     }
 
-    /// The length of the partial file, or `None` if there is none.
-    pub fn partial_len(&self, hash: &PhotoHash) -> io::Result<Option<u64>> {
+    /// Moves the verified partial file into place.
+    fn commit_partial(&self, hash: &PhotoHash) -> io::Result<()> {
+        let target = self.stored_path(hash);
+        let dir = parent(&target);
+        create_dir_durably(dir)?;
+        fs::rename(self.partial_path(hash), &target)?;
+        sync_dir(dir)?;
+        sync_dir(&self.root.join(PARTIAL))
+    }
+}
+
+impl PhotoBlobs for FolderBlobs {
+    fn partial_len(&self, hash: &PhotoHash) -> io::Result<Option<u64>> {
         file_len(&self.partial_path(hash))
     }
 
-    /// An empty partial file, durably created.
-    pub fn begin_partial(&self, hash: &PhotoHash) -> io::Result<()> {
+    fn begin_partial(&self, hash: &PhotoHash) -> io::Result<()> {
         let path = self.partial_path(hash);
         File::create(&path)?.sync_all()?;
         sync_dir(parent(&path))
     }
 
-    /// Writes `chunk` at `at`, dropping whatever unacknowledged bytes followed, and fsyncs.
-    pub fn write_partial(&self, hash: &PhotoHash, at: u64, chunk: &[u8]) -> io::Result<()> {
+    fn write_partial(&self, hash: &PhotoHash, at: u64, chunk: &[u8]) -> io::Result<()> {
         let mut file = OpenOptions::new()
             .write(true)
             .open(self.partial_path(hash))?;
@@ -67,74 +78,60 @@ impl Blobs {
         file.sync_all()
     }
 
-    pub fn partial_matches(&self, hash: &PhotoHash) -> io::Result<bool> {
-        hash.matches_file(&self.partial_path(hash))
+    fn seal_partial(&self, hash: &PhotoHash) -> io::Result<bool> {
+        if hash.matches_file(&self.partial_path(hash))? {
+            self.commit_partial(hash)?;
+            Ok(true)
+        } else {
+            remove_if_present(&self.partial_path(hash))?;
+            Ok(false)
+        }
     }
 
-    pub fn discard_partial(&self, hash: &PhotoHash) -> io::Result<()> {
-        remove_if_present(&self.partial_path(hash))
-    }
-
-    /// Moves the verified partial file into place.
-    pub fn commit_partial(&self, hash: &PhotoHash) -> io::Result<()> {
-        let target = self.stored_path(hash);
-        let dir = parent(&target);
-        create_dir_durably(dir)?;
-        fs::rename(self.partial_path(hash), &target)?;
-        sync_dir(dir)?;
-        sync_dir(&self.root.join(PARTIAL))
-    }
-
-    /// The length of the stored photo's file, or `None` if there is none.
-    pub fn stored_len(&self, hash: &PhotoHash) -> io::Result<Option<u64>> {
+    fn stored_len(&self, hash: &PhotoHash) -> io::Result<Option<u64>> {
         file_len(&self.stored_path(hash))
     }
 
-    pub fn stored_matches(&self, hash: &PhotoHash) -> io::Result<bool> {
-        hash.matches_file(&self.stored_path(hash))
-    }
-
-    pub fn discard_stored(&self, hash: &PhotoHash) -> io::Result<()> {
-        remove_if_present(&self.stored_path(hash))
-    }
-
-    /// Copies a stored photo into another blob folder (a backup): written beside its place,
-    /// fsynced, renamed into place. `false` when this folder does not hold it.
-    pub fn copy_stored_to(&self, other: &Blobs, hash: &PhotoHash) -> io::Result<bool> {
-        let target = other.stored_path(hash);
-        let dir = parent(&target);
-        create_dir_durably(dir)?;
-        let temp = target.with_extension("copy");
-        match fs::copy(self.stored_path(hash), &temp) {
-            Ok(_) => {}
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
-            Err(e) => return Err(e),
+    fn stored_matches(&self, hash: &PhotoHash) -> io::Result<bool> {
+        match hash.matches_file(&self.stored_path(hash)) {
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
+            other => other,
         }
-        File::open(&temp)?.sync_all()?;
-        fs::rename(&temp, &target)?;
-        sync_dir(dir)?;
-        Ok(true)
     }
 
-    pub fn read_stored(&self, hash: &PhotoHash) -> io::Result<Option<Vec<u8>>> {
+    fn read_stored(&self, hash: &PhotoHash) -> io::Result<Option<Vec<u8>>> {
         read_if_present(&self.stored_path(hash))
     }
 
-    pub fn read_thumb(&self, hash: &PhotoHash) -> io::Result<Option<Vec<u8>>> {
+    /// Written beside its place, fsynced, renamed into place.
+    fn put_stored(&self, hash: &PhotoHash, bytes: &[u8]) -> io::Result<()> {
+        write_whole(&self.stored_path(hash), bytes)
+    }
+
+    fn discard_stored(&self, hash: &PhotoHash) -> io::Result<()> {
+        remove_if_present(&self.stored_path(hash))
+    }
+
+    fn read_thumb(&self, hash: &PhotoHash) -> io::Result<Option<Vec<u8>>> {
         read_if_present(&self.thumb_path(hash))
     }
 
-    /// Caches a thumbnail: written to a temporary file, fsynced, renamed into place. Two
-    /// requests making the same thumbnail at once each rename a whole file.
-    pub fn write_thumb(&self, hash: &PhotoHash, jpeg: &[u8]) -> io::Result<()> {
-        let target = self.thumb_path(hash);
-        let temp = target.with_extension(format!("{}.tmp", uuid::Uuid::new_v4().simple()));
-        let mut file = File::create(&temp)?;
-        file.write_all(jpeg)?;
-        file.sync_all()?;
-        fs::rename(&temp, &target)?;
-        sync_dir(parent(&target))
+    fn write_thumb(&self, hash: &PhotoHash, jpeg: &[u8]) -> io::Result<()> {
+        write_whole(&self.thumb_path(hash), jpeg)
     }
+}
+
+/// Writes `bytes` to a temporary file beside `target`, fsyncs it and renames it into place, so
+/// readers see the whole file or none, and two writers at once each rename a whole file.
+fn write_whole(target: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = parent(target);
+    create_dir_durably(dir)?;
+    let temp = target.with_extension(format!("{}.tmp", uuid::Uuid::new_v4().simple()));
+    let mut file = File::create(&temp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    fs::rename(&temp, target)?;
+    sync_dir(dir)
 }
 
 fn parent(path: &Path) -> &Path {
@@ -183,34 +180,25 @@ fn read_if_present(path: &Path) -> io::Result<Option<Vec<u8>>> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::blobs::contract;
     use super::*;
 
-    fn name(bytes: &[u8]) -> PhotoHash {
-        use sha2::Digest;
-        PhotoHash::try_from(hex::encode(sha2::Sha256::digest(bytes))).unwrap()
+    #[test]
+    fn the_folder_keeps_the_contract() {
+        let dir = tempfile::tempdir().unwrap();
+        contract::check(&FolderBlobs::open(dir.path()).unwrap());
     }
 
     #[test]
-    fn a_partial_file_grows_by_chunks_and_moves_into_place() {
+    fn stored_photos_are_spread_over_two_levels_and_leave_no_temporary_files() {
         let dir = tempfile::tempdir().unwrap();
-        let blobs = Blobs::open(dir.path()).unwrap();
-        let photo = b"\xFF\xD8 a photo in three chunks";
-        let hash = name(photo);
-        assert_eq!(blobs.partial_len(&hash).unwrap(), None);
+        let blobs = FolderBlobs::open(dir.path()).unwrap();
+        let photo = b"\xFF\xD8 a photo";
+        let hash = contract::name(photo);
         blobs.begin_partial(&hash).unwrap();
-        blobs.write_partial(&hash, 0, &photo[..10]).unwrap();
-        blobs.write_partial(&hash, 10, &photo[10..20]).unwrap();
-        // A crash left bytes that were never acknowledged: the next chunk overwrites them.
-        blobs.write_partial(&hash, 20, b"garbage garbage").unwrap();
-        blobs.write_partial(&hash, 20, &photo[20..]).unwrap();
-        assert_eq!(blobs.partial_len(&hash).unwrap(), Some(photo.len() as u64));
-        assert!(blobs.partial_matches(&hash).unwrap());
-
-        blobs.commit_partial(&hash).unwrap();
-        assert_eq!(blobs.partial_len(&hash).unwrap(), None);
-        assert!(blobs.stored_matches(&hash).unwrap());
-        assert_eq!(blobs.stored_len(&hash).unwrap(), Some(photo.len() as u64));
-        assert_eq!(blobs.read_stored(&hash).unwrap().unwrap(), photo);
+        blobs.write_partial(&hash, 0, photo).unwrap();
+        assert!(blobs.seal_partial(&hash).unwrap());
+        blobs.write_thumb(&hash, b"small").unwrap();
         let path = dir
             .path()
             .join(FOLDER)
@@ -218,18 +206,9 @@ mod tests {
             .join(&hash.as_str()[2..4])
             .join(format!("{hash}.jpg"));
         assert!(path.is_file(), "{path:?}");
-    }
-
-    #[test]
-    fn thumbnails_are_cached_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let blobs = Blobs::open(dir.path()).unwrap();
-        let hash = name(b"x");
-        assert_eq!(blobs.read_thumb(&hash).unwrap(), None);
-        blobs.write_thumb(&hash, b"small").unwrap();
-        blobs.write_thumb(&hash, b"small").unwrap();
-        assert_eq!(blobs.read_thumb(&hash).unwrap().unwrap(), b"small");
-        let entries = fs::read_dir(dir.path().join(FOLDER).join(THUMBS)).unwrap();
-        assert_eq!(entries.count(), 1, "no temporary files left");
+        let thumbs = fs::read_dir(dir.path().join(FOLDER).join(THUMBS)).unwrap();
+        assert_eq!(thumbs.count(), 1, "no temporary files left");
+        let partial = fs::read_dir(dir.path().join(FOLDER).join(PARTIAL)).unwrap();
+        assert_eq!(partial.count(), 0);
     }
 }

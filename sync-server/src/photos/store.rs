@@ -2,23 +2,27 @@
 //! and committing a finished photo, the access rule, and reading photos and thumbnails. Blocking
 //! (files and SQLite): async callers run it on the blocking pool.
 //!
-//! One upload of a photo changes at a time: a striped lock by photo name is held from reading
-//! the upload's record to committing the next one, so a client retrying while its earlier
-//! request is still being served cannot interleave two appends.
+//! One upload of a photo changes at a time: a striped lock by photo name, and the store's lease
+//! on the photo against other server processes, are held from reading the upload's record to
+//! committing the next one, so a client retrying while its earlier request is still being
+//! served (by this process or another) cannot interleave two appends.
 
+use super::blobs::PhotoBlobs;
 use super::error::PhotoError;
-use super::files::Blobs;
+use super::error::PhotoStoreError;
+use super::files::FolderBlobs;
 use super::hash::PhotoHash;
+use super::objects::ObjectBlobs;
 use super::refs;
 use super::thumb::ThumbMaker;
 use super::upload::{self, Partial, Start};
 use crate::clock;
-use crate::storage::{StorageError, Store};
+use crate::settings::Settings;
+use crate::storage::{DocLease, StorageError, Store};
 use cgt_shared::UserId;
 use cgt_shared::report::PhotoRef;
 pub use cgt_shared::wire::photo::UploadState;
 use serde::Serialize;
-use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use utoipa::ToSchema;
 
@@ -36,31 +40,41 @@ pub struct PhotoArrival {
 }
 
 pub struct PhotoStore {
-    blobs: Blobs,
+    blobs: Box<dyn PhotoBlobs>,
     max_bytes: u64,
     locks: Vec<Mutex<()>>,
     thumbs: ThumbMaker,
 }
 
 impl PhotoStore {
-    /// Opens (creating) the photo folder under `data_dir`.
-    pub fn open(data_dir: &Path, max_bytes: u64) -> Result<PhotoStore, StorageError> {
-        let blobs = Blobs::open(data_dir).map_err(|source| StorageError::DataDir {
-            path: data_dir.join(super::files::FOLDER),
-            source,
-        })?;
-        Ok(PhotoStore {
+    /// Opens the photos' home `settings` name: the object store if one is configured, else
+    /// the folder under the data folder (created if missing).
+    pub fn open(settings: &Settings) -> Result<PhotoStore, PhotoStoreError> {
+        Ok(PhotoStore::over(
+            open_blobs(settings)?,
+            settings.max_photo_bytes,
+        ))
+    }
+
+    pub fn over(blobs: Box<dyn PhotoBlobs>, max_bytes: u64) -> PhotoStore {
+        PhotoStore {
             blobs,
             max_bytes,
             locks: (0..LOCK_STRIPES).map(|_| Mutex::new(())).collect(),
             thumbs: ThumbMaker::default(),
-        })
+        }
     }
 
-    fn lock(&self, hash: &PhotoHash) -> MutexGuard<'_, ()> {
-        self.locks[hash.stripe(LOCK_STRIPES)]
+    /// Holds the photo in this process, then against the other processes sharing `storage`.
+    fn lock(
+        &self,
+        storage: &dyn Store,
+        hash: &PhotoHash,
+    ) -> Result<(MutexGuard<'_, ()>, DocLease), StorageError> {
+        let here = self.locks[hash.stripe(LOCK_STRIPES)]
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+            .unwrap_or_else(PoisonError::into_inner);
+        Ok((here, storage.lease_photo(hash)?))
     }
 
     fn state(&self, offset: u64, size: u64, complete: bool) -> UploadState {
@@ -96,7 +110,7 @@ impl PhotoStore {
         size: u64,
         who: Uploader,
     ) -> Result<UploadState, PhotoError> {
-        let _one_at_a_time = self.lock(hash);
+        let _one_at_a_time = self.lock(storage, hash)?;
         let (stored, under_way) = storage.photo_state(hash)?;
         let under_way = match stored {
             Some(_) => None,
@@ -180,7 +194,7 @@ impl PhotoStore {
         chunk: &[u8],
         who: Uploader,
     ) -> Result<UploadState, PhotoError> {
-        let _one_at_a_time = self.lock(hash);
+        let _one_at_a_time = self.lock(storage, hash)?;
         let (stored, under_way) = storage.photo_state(hash)?;
         if let Some(size) = stored {
             // The answer that completed it was lost; the client resends the last chunk.
@@ -203,13 +217,11 @@ impl PhotoStore {
             storage.advance_photo_upload(hash, step.offset)?;
             return Ok(self.state(step.offset, partial.size, false));
         }
-        if !self.blobs.partial_matches(hash)? {
-            self.blobs.discard_partial(hash)?;
+        if !self.blobs.seal_partial(hash)? {
             storage.drop_photo_upload(hash)?;
             tracing::warn!(photo = %hash, user = %who.user, "uploaded photo failed verification");
             return Err(PhotoError::HashMismatch);
         }
-        self.blobs.commit_partial(hash)?;
         storage.record_photo(hash, partial.size, who, clock::now())?;
         tracing::info!(photo = %hash, size = partial.size, "photo stored");
         Ok(self.state(partial.size, partial.size, true))
@@ -269,6 +281,20 @@ impl PhotoStore {
             Err(PhotoError::NotFound)
         }
     }
+}
+
+/// The photos' home `settings` name: the object store if one is configured, else the folder
+/// under the data folder (created if missing).
+pub fn open_blobs(settings: &Settings) -> Result<Box<dyn PhotoBlobs>, PhotoStoreError> {
+    Ok(match settings.photo_store()? {
+        Some(url) => Box::new(ObjectBlobs::open(settings, &url)?),
+        None => Box::new(FolderBlobs::open(&settings.data_dir).map_err(|source| {
+            StorageError::DataDir {
+                path: settings.data_dir.join(super::files::FOLDER),
+                source,
+            }
+        })?),
+    })
 }
 
 /// Uploading needs a stored report the uploader's user may read that references the photo, so

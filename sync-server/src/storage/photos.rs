@@ -1,7 +1,7 @@
 //! The photos' index: `photos` (stored and verified) and `photo_uploads` (under way). The
 //! bytes live in the blob store (`photos::files`); this is what the server knows about them.
 
-use super::{Storage, StorageError};
+use super::{DocLease, Storage, StorageError};
 use crate::photos::PhotoHash;
 use crate::photos::upload::{Holder, Partial, Uploader};
 use crate::storage::PhotoIndex;
@@ -12,6 +12,10 @@ use rusqlite::{Connection, OptionalExtension};
 pub type UnderWay = Option<(Partial, Holder)>;
 
 impl PhotoIndex for Storage {
+    fn lease_photo(&self, _hash: &PhotoHash) -> Result<DocLease, StorageError> {
+        Ok(DocLease::single_process())
+    }
+
     fn photo_state(&self, hash: &PhotoHash) -> Result<(Option<u64>, UnderWay), StorageError> {
         self.read(|c| Ok((stored_size(c, hash)?, upload(c, hash)?)))
     }

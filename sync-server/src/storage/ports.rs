@@ -510,6 +510,10 @@ pub trait PhotoIndex {
         who: Uploader,
         now: Timestamp,
     ) -> Result<(), StorageError>;
+
+    /// Holds the photo's upload against every other process sharing this store until the
+    /// lease is dropped; taken after the in-process lock.
+    fn lease_photo(&self, hash: &PhotoHash) -> Result<DocLease, StorageError>;
 }
 
 /// The store of which stored documents reference which photo.

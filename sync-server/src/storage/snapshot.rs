@@ -47,6 +47,11 @@ impl Storage {
             .map_err(io)?;
         Ok(contents)
     }
+
+    /// Every stored photo the database records: SHA-256 names and sizes.
+    pub fn stored_photos(&self) -> Result<Vec<(String, u64)>, StorageError> {
+        self.read(photo_list)
+    }
 }
 
 /// Checks a database copy and reads what it holds.
@@ -66,14 +71,18 @@ fn read_contents(c: &rusqlite::Connection) -> Result<SnapshotContents, StorageEr
     let count = |table: &str| -> Result<u64, StorageError> {
         Ok(c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
     };
-    let mut stmt = c.prepare("SELECT sha256, size FROM photos ORDER BY sha256")?;
-    let photos = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?
-        .collect::<Result<_, _>>()?;
     Ok(SnapshotContents {
         documents: count("docs")?,
         cases: count("cases")?,
         users: count("users")?,
-        photos,
+        photos: photo_list(c)?,
     })
+}
+
+fn photo_list(c: &rusqlite::Connection) -> Result<Vec<(String, u64)>, StorageError> {
+    let mut stmt = c.prepare("SELECT sha256, size FROM photos ORDER BY sha256")?;
+    let photos = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?
+        .collect::<Result<_, _>>()?;
+    Ok(photos)
 }

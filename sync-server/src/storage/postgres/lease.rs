@@ -5,6 +5,7 @@
 
 use super::super::{DocLease, StorageError};
 use super::PgStorage;
+use crate::photos::PhotoHash;
 use cgt_shared::DocId;
 use std::sync::mpsc;
 
@@ -18,6 +19,11 @@ fn key_of(id: DocId) -> i64 {
     i64::from_le_bytes(folded)
 }
 
+/// The advisory-lock key of a photo's upload: the first 64 bits of its hash.
+fn photo_key(hash: &PhotoHash) -> i64 {
+    u64::from_str_radix(&hash.as_str()[..16], 16).map_or(0, |k| k as i64)
+}
+
 /// The keys of `ids`, sorted and without repeats.
 fn keys_of(ids: &[DocId]) -> Vec<i64> {
     let mut keys: Vec<i64> = ids.iter().copied().map(key_of).collect();
@@ -29,7 +35,16 @@ fn keys_of(ids: &[DocId]) -> Vec<i64> {
 impl PgStorage {
     /// Takes the locks of `ids` on a lease connection and keeps it until the lease is dropped.
     pub(super) fn lease(&self, ids: &[DocId]) -> Result<DocLease, StorageError> {
-        let keys = keys_of(ids);
+        self.lease_keys(keys_of(ids))
+    }
+
+    /// Holds a photo's upload as [`Self::lease`] holds documents.
+    pub(super) fn lease_photo_upload(&self, hash: &PhotoHash) -> Result<DocLease, StorageError> {
+        self.lease_keys(vec![photo_key(hash)])
+    }
+
+    /// Takes the advisory locks `keys` (sorted, without repeats) on a lease connection.
+    fn lease_keys(&self, keys: Vec<i64>) -> Result<DocLease, StorageError> {
         let (locked, taken) = mpsc::sync_channel::<Result<(), StorageError>>(1);
         let (release, released) = mpsc::channel::<()>();
         self.inner.leases.submit(move |client| {

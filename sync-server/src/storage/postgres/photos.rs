@@ -5,9 +5,9 @@
 //!
 //! `offset` is a reserved word in PostgreSQL: the column is quoted.
 
-use super::super::StorageError;
 use super::super::photos::{UnderWay, to_i64, to_u64};
 use super::super::ports::PhotoIndex;
+use super::super::{DocLease, StorageError};
 use super::PgStorage;
 use crate::photos::PhotoHash;
 use crate::photos::upload::{Holder, Partial, Uploader};
@@ -16,6 +16,10 @@ use postgres::Transaction;
 use std::collections::HashSet;
 
 impl PhotoIndex for PgStorage {
+    fn lease_photo(&self, hash: &PhotoHash) -> Result<DocLease, StorageError> {
+        self.lease_photo_upload(hash)
+    }
+
     fn photo_state(&self, hash: &PhotoHash) -> Result<(Option<u64>, UnderWay), StorageError> {
         let hash = hash.clone();
         self.read(move |tx| Ok((stored_size(tx, &hash)?, upload(tx, &hash)?)))
