@@ -81,14 +81,9 @@ impl Position {
         }
     }
 
-    /// Great-circle distance in metres (haversine on a sphere of the WGS84 mean radius).
+    /// Great-circle distance in metres ([`crate::geometry::distance_m`]).
     pub fn distance_m(&self, other: &Position) -> f64 {
-        const R: f64 = 6_371_008.8;
-        let (la1, la2) = (self.lat.to_radians(), other.lat.to_radians());
-        let dlat = la2 - la1;
-        let dlon = (other.lon - self.lon).to_radians();
-        let a = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
-        2.0 * R * a.sqrt().asin()
+        crate::geometry::distance_m([self.lon, self.lat], [other.lon, other.lat])
     }
 }
 

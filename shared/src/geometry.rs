@@ -1,13 +1,22 @@
-//! Plane geometry on WGS84 degrees: point in polygon (ray casting), the bounding boxes that
-//! prefilter candidates in SQL, and distances to polylines in metres. Used by the client's
-//! offline grid lookup, track coverage and the vehicle rules. Pure; great-circle distances use
-//! [`crate::Position::distance_m`].
+//! Geometry on WGS84 degrees, on the `geo` crate: point in polygon with the boundary rule, the
+//! bounding boxes that prefilter candidates in SQL, great-circle distances to points and
+//! polylines, and the local plane in metres that track simplification works in. Used by the
+//! client's offline grid lookup, track coverage and the vehicle rules. Pure.
 //!
-//! Unit grids are a few hundred metres across, so treating degrees as plane coordinates inside
-//! one grid is exact enough; only the radius → degrees conversion needs the latitude.
+//! Unit grids are a few hundred metres across, so a polygon's edges are taken as straight in
+//! degrees; distances are great-circle (haversine, the mean radius of GRS80).
+
+use geo::coordinate_position::CoordPos;
+use geo::{
+    BoundingRect, Closest, Coord, CoordinatePosition, Distance, Euclidean, Haversine,
+    HaversineClosestPoint, LineString, Polygon,
+};
 
 /// A `[lon, lat]` pair in degrees.
 pub type Point = [f64; 2];
+
+/// A polygon as `geo` holds it: build it once with [`outline`] where many points are tested.
+pub type Outline = Polygon<f64>;
 
 /// The JSON schema of a [`Point`] (`[lon, lat]`, two numbers), for `#[schema(value_type)]`.
 pub struct LonLat;
@@ -29,8 +38,12 @@ impl utoipa::ToSchema for LonLat {}
 
 /// Distance from an edge, in degrees, under which a point counts as lying on it (about 0.1 mm).
 pub const ON_EDGE: f64 = 1e-9;
-/// Metres per degree of latitude on the sphere `Position::distance_m` uses.
-const METRES_PER_DEGREE: f64 = 6_371_008.8 * std::f64::consts::PI / 180.0;
+
+/// Metres per degree of latitude (and of longitude at the equator) on the sphere every
+/// distance here uses.
+pub fn metres_per_degree() -> f64 {
+    Haversine.radius().to_radians()
+}
 
 /// Where a point lies relative to a polygon.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,30 +54,41 @@ pub enum Location {
     Outside,
 }
 
+fn coord([x, y]: Point) -> Coord<f64> {
+    Coord { x, y }
+}
+
+fn line_string(points: &[Point]) -> LineString<f64> {
+    points.iter().copied().map(coord).collect()
+}
+
+/// The polygon of `ring` (closed or not).
+pub fn outline(ring: &[Point]) -> Outline {
+    Polygon::new(line_string(ring), Vec::new())
+}
+
 /// Locates `p` relative to the polygon `ring` (closed or not; fewer than three vertices is no
-/// area). Ray casting to the east: a crossing counts when an edge spans `p`'s latitude
-/// half-open (one end strictly above), so a ray through a vertex counts it once.
+/// area).
 pub fn locate(ring: &[Point], p: Point) -> Location {
-    if ring.len() < 3 {
+    locate_in(&outline(ring), p)
+}
+
+/// Locates `p` relative to `outline`: within [`ON_EDGE`] of an edge is the boundary, else
+/// inside or outside as `geo` decides.
+pub fn locate_in(outline: &Outline, p: Point) -> Location {
+    let ring = outline.exterior();
+    // A closed ring of three distinct vertices has four coordinates.
+    if ring.0.len() < 4 {
         return Location::Outside;
     }
-    let mut inside = false;
-    for (i, &a) in ring.iter().enumerate() {
-        let b = ring[(i + 1) % ring.len()];
-        if on_segment(a, b, p) {
-            return Location::Boundary;
-        }
-        if (a[1] > p[1]) != (b[1] > p[1]) {
-            let crossing = a[0] + (p[1] - a[1]) * (b[0] - a[0]) / (b[1] - a[1]);
-            if p[0] < crossing {
-                inside = !inside;
-            }
-        }
+    let point = geo::Point(coord(p));
+    if Euclidean.distance(&point, ring) <= ON_EDGE {
+        return Location::Boundary;
     }
-    if inside {
-        Location::Inside
-    } else {
-        Location::Outside
+    match outline.coordinate_position(&point.0) {
+        CoordPos::Inside => Location::Inside,
+        CoordPos::OnBoundary => Location::Boundary,
+        CoordPos::Outside => Location::Outside,
     }
 }
 
@@ -74,29 +98,21 @@ pub fn contains(ring: &[Point], p: Point) -> bool {
     locate(ring, p) != Location::Outside
 }
 
-fn on_segment(a: Point, b: Point, p: Point) -> bool {
-    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-    let length = dx.hypot(dy);
-    let cross = dx * (p[1] - a[1]) - dy * (p[0] - a[0]);
-    let within = |lo: f64, hi: f64, v: f64| lo.min(hi) - ON_EDGE <= v && v <= lo.max(hi) + ON_EDGE;
-    cross.abs() <= ON_EDGE * length.max(ON_EDGE)
-        && within(a[0], b[0], p[0])
-        && within(a[1], b[1], p[1])
+/// [`contains`] for a polygon built once.
+pub fn contains_in(outline: &Outline, p: Point) -> bool {
+    locate_in(outline, p) != Location::Outside
 }
 
 /// `[min_lon, min_lat, max_lon, max_lat]` of a ring; `None` for an empty one.
 pub fn bbox(ring: &[Point]) -> Option<[f64; 4]> {
-    let first = ring.first()?;
-    Some(ring.iter().fold(
-        [first[0], first[1], first[0], first[1]],
-        |[w, s, e, n], p| [w.min(p[0]), s.min(p[1]), e.max(p[0]), n.max(p[1])],
-    ))
+    let rect = line_string(ring).bounding_rect()?;
+    Some([rect.min().x, rect.min().y, rect.max().x, rect.max().y])
 }
 
 /// The box of degrees that holds every point within `radius_m` of `center`, with a margin:
 /// `[min_lon, min_lat, max_lon, max_lat]`. Near a pole it spans every longitude.
 pub fn radius_box(center: Point, radius_m: f64) -> [f64; 4] {
-    let dlat = radius_m / METRES_PER_DEGREE * 1.01;
+    let dlat = radius_m / metres_per_degree() * 1.01;
     let cos = center[1].to_radians().cos();
     let dlon = if cos * 180.0 > dlat {
         (dlat / cos).min(180.0)
@@ -111,33 +127,47 @@ pub fn radius_box(center: Point, radius_m: f64) -> [f64; 4] {
     ]
 }
 
-/// Distance in metres from `p` to the polyline `line` (a single vertex is a point; an empty
-/// line is infinitely far). Degrees are projected onto a plane tangent at `p`, exact enough
-/// over the few kilometres of a vehicle route.
+/// Great-circle distance in metres between two `[lon, lat]` points.
+pub fn distance_m(a: Point, b: Point) -> f64 {
+    Haversine.distance(geo::Point(coord(a)), geo::Point(coord(b)))
+}
+
+/// Great-circle distance in metres from `p` to the nearest point of the polyline `line` (a
+/// single vertex is a point; an empty line is infinitely far).
 pub fn distance_to_line_m(line: &[Point], p: Point) -> f64 {
-    let cos = p[1].to_radians().cos();
-    let local = |q: Point| {
-        [
-            (q[0] - p[0]) * cos * METRES_PER_DEGREE,
-            (q[1] - p[1]) * METRES_PER_DEGREE,
-        ]
-    };
-    let Some(&first) = line.first() else {
-        return f64::INFINITY;
-    };
-    let mut best = local(first)[0].hypot(local(first)[1]);
-    for pair in line.windows(2) {
-        let (a, b) = (local(pair[0]), local(pair[1]));
-        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-        let length2 = dx * dx + dy * dy;
-        let t = if length2 > 0.0 {
-            (-(a[0] * dx + a[1] * dy) / length2).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        best = best.min((a[0] + t * dx).hypot(a[1] + t * dy));
+    let point = geo::Point(coord(p));
+    match line {
+        [] => f64::INFINITY,
+        [only] => distance_m(*only, p),
+        _ => match line_string(line).haversine_closest_point(&point) {
+            Closest::Intersection(on) | Closest::SinglePoint(on) => Haversine.distance(point, on),
+            Closest::Indeterminate => line
+                .iter()
+                .map(|&vertex| distance_m(vertex, p))
+                .fold(f64::INFINITY, f64::min),
+        },
     }
-    best
+}
+
+/// The point `east_m` metres east and `north_m` metres north of `origin` on the plane tangent
+/// there: the inverse of [`local_metres`].
+pub fn offset_m(origin: Point, east_m: f64, north_m: f64) -> Point {
+    let scale = metres_per_degree();
+    [
+        origin[0] + east_m / (scale * origin[1].to_radians().cos()),
+        origin[1] + north_m / scale,
+    ]
+}
+
+/// `[lon, lat]` degrees as metres east and north of `origin` on the plane tangent there:
+/// exact enough over the few kilometres of a track or a route.
+pub fn local_metres(origin: Point) -> impl Fn(Point) -> Coord<f64> {
+    let scale = metres_per_degree();
+    let cos = origin[1].to_radians().cos();
+    move |p| Coord {
+        x: (p[0] - origin[0]) * cos * scale,
+        y: (p[1] - origin[1]) * scale,
+    }
 }
 
 #[cfg(test)]
@@ -251,9 +281,11 @@ mod tests {
     #[test]
     fn distances_to_a_polyline() {
         let line = [[120.60, 31.30], [120.61, 31.30], [120.61, 31.31]];
+        // Edges are great-circle arcs: the 952 m edge along the parallel bows about a
+        // centimetre north of it.
         let check = |p: Point, expected: f64| {
             let d = distance_to_line_m(&line, p);
-            assert!((d - expected).abs() < expected * 0.005 + 0.01, "{p:?}: {d}");
+            assert!((d - expected).abs() < expected * 0.005 + 0.02, "{p:?}: {d}");
         };
         check([120.605, 31.30], 0.0);
         check([120.605, 31.301], 111.2);

@@ -12,6 +12,7 @@ pub mod china_time;
 pub mod codes;
 pub mod doc;
 pub mod evaluation;
+pub mod gcj02;
 pub mod geo;
 pub mod geometry;
 pub mod gpx;

@@ -90,7 +90,7 @@ pub fn walk_gpx(start_ms: i64, seconds: u32) -> String {
     let (lat, lon0) = WALK_START;
     let walk: Vec<(Timestamp, f64, f64)> = (0..seconds)
         .map(|s| {
-            let lon = lon0 + f64::from(s) * 1.2 / (111_195.0 * lat.to_radians().cos());
+            let [lon, lat] = cgt_shared::geometry::offset_m([lon0, lat], f64::from(s) * 1.2, 0.0);
             (Timestamp(start_ms + i64::from(s) * 1000), lat, lon)
         })
         .collect();

@@ -27,8 +27,7 @@ async fn supervisor_sees_an_off_route_alarm_with_its_evidence() -> anyhow::Resul
     let mut east_m = 0.0;
     for step in 0..36 {
         let north_m = if (12..30).contains(&step) { 300.0 } else { 0.0 };
-        let lat = ON_ROUTE.0 + north_m / 111_195.0;
-        let lon = ON_ROUTE.1 + east_m / (111_195.0 * ON_ROUTE.0.to_radians().cos());
+        let [lon, lat] = cgt_shared::geometry::offset_m([ON_ROUTE.1, ON_ROUTE.0], east_m, north_m);
         let query = format!(
             "{url}/api/v1/osmand?id={}&key={}&lat={lat:.7}&lon={lon:.7}&timestamp={}&speed=10&bearing=90",
             TRUCK.0,

@@ -368,8 +368,7 @@ async fn resent_segments_change_nothing_and_bad_ones_are_refused() -> anyhow::Re
 /// One OsmAnd position report of the test truck, `seconds` after `t0`, `east_m` along the route
 /// and `north_m` off it, at `knots`.
 fn osmand_query(key: &str, t0: i64, seconds: i64, east_m: f64, north_m: f64, knots: f64) -> String {
-    let lat = 31.31 + north_m / 111_195.0;
-    let lon = 120.59 + east_m / (111_195.0 * 31.31f64.to_radians().cos());
+    let [lon, lat] = cgt_shared::geometry::offset_m([120.59, 31.31], east_m, north_m);
     format!(
         "/api/v1/osmand?id=TEST-TRUCK-1&key={key}&lat={lat:.7}&lon={lon:.7}&timestamp={}&speed={knots}&bearing=90&accuracy=5",
         (t0 + seconds * 1000) / 1000

@@ -230,10 +230,11 @@ mod tests {
 
     /// A point `east_m` metres east and `north_m` north of 31.3°N 120.6°E at `seconds`.
     fn at(seconds: i64, east_m: f64, north_m: f64) -> TrackPoint {
+        let [lon, lat] = crate::geometry::offset_m([120.6, 31.3], east_m, north_m);
         TrackPoint {
             at: Timestamp(T0 + seconds * 1000),
-            lat: 31.3 + north_m / 111_195.0,
-            lon: 120.6 + east_m / (111_195.0 * 31.3f64.to_radians().cos()),
+            lat,
+            lon,
             accuracy_m: 5.0,
             speed_mps: None,
             mock: false,

@@ -25,6 +25,8 @@ pub struct Coverage {
 
 pub fn coverage(grids: &[UnitGridShape], points: &[TrackPoint]) -> Coverage {
     let boxes: Vec<Option<[f64; 4]>> = grids.iter().map(|g| geometry::bbox(&g.ring)).collect();
+    let outlines: Vec<geometry::Outline> =
+        grids.iter().map(|g| geometry::outline(&g.ring)).collect();
     let mut visited = vec![false; grids.len()];
     // Consecutive points are mostly in the same grid: try the last hit first.
     let mut last_hit: Option<usize> = None;
@@ -32,7 +34,7 @@ pub fn coverage(grids: &[UnitGridShape], points: &[TrackPoint]) -> Coverage {
         let q = p.lon_lat();
         let inside = |i: usize| {
             boxes[i].is_some_and(|[w, s, e, n]| w <= q[0] && q[0] <= e && s <= q[1] && q[1] <= n)
-                && geometry::contains(&grids[i].ring, q)
+                && geometry::contains_in(&outlines[i], q)
         };
         if last_hit.is_some_and(inside) {
             continue;

@@ -97,10 +97,11 @@ mod tests {
 
     /// A point `north_m` metres north of 31.3°N 120.6°E at `seconds`.
     fn at(seconds: i64, north_m: f64, accuracy_m: f32) -> TrackPoint {
+        let [lon, lat] = crate::geometry::offset_m([120.6, 31.3], 0.0, north_m);
         TrackPoint {
             at: Timestamp(1_800_000_000_000 + seconds * 1000),
-            lat: 31.3 + north_m / 111_195.0,
-            lon: 120.6,
+            lat,
+            lon,
             accuracy_m,
             speed_mps: None,
             mock: false,

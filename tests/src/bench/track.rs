@@ -16,7 +16,6 @@ use std::time::Instant;
 
 /// 8 hours at one point a second.
 const POINTS: usize = 8 * 3_600;
-const METRES_PER_DEGREE: f64 = 111_195.0;
 
 /// A walk through the demo city from `start`: 1.0–1.6 m/s, turning now and then, with a
 /// phone's jitter of about half a metre and an accuracy that drifts between 3 and 12 m.
@@ -25,6 +24,7 @@ pub fn walking_track(start: Timestamp, seed: u64) -> Vec<TrackPoint> {
     let (mut east, mut north, mut heading) = (0.0f64, 0.0f64, 0.0f64);
     let mut accuracy = 5.0f32;
     let cos = 31.31f64.to_radians().cos();
+    let per_degree = cgt_shared::geometry::metres_per_degree();
     (0..POINTS)
         .map(|i| {
             if rng.random_bool(0.01) {
@@ -37,8 +37,8 @@ pub fn walking_track(start: Timestamp, seed: u64) -> Vec<TrackPoint> {
             let (je, jn) = (rng.random_range(-0.5..0.5), rng.random_range(-0.5..0.5));
             TrackPoint {
                 at: start.plus_millis(i as i64 * 1000),
-                lat: 31.31 + (north + jn) / METRES_PER_DEGREE,
-                lon: 120.61 + (east + je) / (METRES_PER_DEGREE * cos),
+                lat: 31.31 + (north + jn) / per_degree,
+                lon: 120.61 + (east + je) / (per_degree * cos),
                 accuracy_m: accuracy,
                 speed_mps: Some(speed as f32),
                 mock: false,

@@ -13,7 +13,8 @@ use cgt_shared::track::filter::DropReason;
 
 /// `north_m` metres north of 31.31°N 120.62°E.
 fn position(north_m: f64) -> Position {
-    Position::new(31.31 + north_m / 111_195.0, 120.62, 5.0)
+    let [lon, lat] = cgt_shared::geometry::offset_m([120.62, 31.31], 0.0, north_m);
+    Position::new(lat, lon, 5.0)
 }
 
 fn point(seconds: i64, north_m: f64) -> TrackPoint {
