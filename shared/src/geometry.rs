@@ -200,6 +200,46 @@ mod tests {
         assert_eq!(locate(ring, p), expected, "{p:?}");
     }
 
+    /// A star-shaped ring around `center`: `radii` (degrees) at evenly turning angles, closed.
+    fn star(center: Point, radii: &[f64]) -> Vec<Point> {
+        let n = radii.len() as f64;
+        let mut ring: Vec<Point> = radii
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let a = i as f64 / n * std::f64::consts::TAU;
+                [center[0] + r * a.cos(), center[1] + r * a.sin()]
+            })
+            .collect();
+        ring.push(ring[0]);
+        ring
+    }
+
+    proptest::proptest! {
+        /// Random star-shaped grids: the centre is inside, anything beyond the longest radius
+        /// outside, vertices and points along edges on the boundary.
+        #[test]
+        fn the_boundary_rule_on_random_grids(
+            radii in proptest::collection::vec(0.0005..0.003f64, 3..12),
+            t in 0.0..1.0f64,
+            edge in 0usize..11,
+            angle in 0.0..std::f64::consts::TAU,
+        ) {
+            let center = [120.6, 31.3];
+            let ring = star(center, &radii);
+            proptest::prop_assert_eq!(locate(&ring, center), Location::Inside);
+            let far = 0.0031;
+            let beyond = [center[0] + far * angle.cos(), center[1] + far * angle.sin()];
+            proptest::prop_assert_eq!(locate(&ring, beyond), Location::Outside);
+            let i = edge % (ring.len() - 1);
+            let (a, b) = (ring[i], ring[i + 1]);
+            let on = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
+            proptest::prop_assert_eq!(locate(&ring, a), Location::Boundary);
+            proptest::prop_assert_eq!(locate(&ring, on), Location::Boundary);
+            proptest::prop_assert!(contains_in(&outline(&ring), on));
+        }
+    }
+
     #[test]
     fn point_in_polygon_table() {
         use Location::*;
