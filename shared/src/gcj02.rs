@@ -5,7 +5,40 @@
 //! taken as GCJ-02 and stored as WGS84 is a few hundred metres off — another unit grid.
 
 use crate::geometry::Point;
+use serde::{Deserialize, Serialize};
 use std::f64::consts::PI;
+use utoipa::ToSchema;
+
+/// The coordinate system a caller declares for the positions it sends: WGS84 (GPS, Tianditu,
+/// the default) or GCJ-02 (AMap, Tencent and their tiles). Positions are stored in WGS84, so a
+/// GCJ-02 one is converted on arrival.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PositionSystem {
+    #[default]
+    Wgs84,
+    Gcj02,
+}
+
+impl PositionSystem {
+    /// `wgs84` / `gcj02` as callers write them (any case, with or without the dash; EPSG:4326
+    /// for WGS84).
+    pub fn parse(text: &str) -> Option<PositionSystem> {
+        match text.trim().to_ascii_lowercase().replace('-', "").as_str() {
+            "wgs84" | "epsg:4326" => Some(PositionSystem::Wgs84),
+            "gcj02" => Some(PositionSystem::Gcj02),
+            _ => None,
+        }
+    }
+
+    /// A `[lon, lat]` declared in this system, as WGS84.
+    pub fn to_wgs84(self, p: Point) -> Point {
+        match self {
+            PositionSystem::Wgs84 => p,
+            PositionSystem::Gcj02 => to_wgs84(p),
+        }
+    }
+}
 
 /// The Krasovsky 1940 ellipsoid the offset is defined on.
 const SEMI_MAJOR: f64 = 6_378_245.0;
@@ -108,6 +141,23 @@ mod tests {
         let wgs = [120.619, 31.3158];
         let shift = distance_m(wgs, from_wgs84(wgs));
         assert!((400.0..600.0).contains(&shift), "{shift}");
+    }
+
+    #[test]
+    fn declared_systems_parse_as_callers_write_them() {
+        for (text, system) in [
+            ("wgs84", Some(PositionSystem::Wgs84)),
+            ("EPSG:4326", Some(PositionSystem::Wgs84)),
+            ("GCJ-02", Some(PositionSystem::Gcj02)),
+            (" gcj02 ", Some(PositionSystem::Gcj02)),
+            ("bd09", None),
+            ("", None),
+        ] {
+            assert_eq!(PositionSystem::parse(text), system, "{text:?}");
+        }
+        let (wgs, gcj) = REFERENCE[0];
+        assert_eq!(PositionSystem::Wgs84.to_wgs84(gcj), gcj);
+        assert!(distance_m(PositionSystem::Gcj02.to_wgs84(gcj), wgs) < 0.05);
     }
 
     #[test]

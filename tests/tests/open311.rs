@@ -163,3 +163,93 @@ async fn a_public_request_enters_the_loop_with_a_verification_task() -> anyhow::
     assert!(spec["paths"]["/open311/v2/requests.json"]["post"].is_object());
     Ok(())
 }
+
+/// A citizen app that takes positions from AMap sends GCJ-02 and says so: the case lands where
+/// the same spot sent in WGS84 lands. Sent without saying so, the same numbers would put it
+/// about 500 m away, in another unit grid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gcj02_position_is_converted_on_arrival() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(&server_binary(), &dir.path().join("server"))?;
+    let url = server.url();
+    let http = reqwest::Client::new();
+    let admin = Staff::login(&url, "admin").await?;
+    let (_, key) = admin
+        .post(
+            "/api/v1/admin/api-keys",
+            json!({ "name": "高德地图小程序", "channel": "open311" }),
+        )
+        .await?;
+    let key = key["key"].as_str().expect("key").to_string();
+    let wgs84 = [120.6210, 31.3105];
+    let gcj02 = cgt_shared::gcj02::from_wgs84(wgs84);
+    let post = |position: [f64; 2], system: Option<&'static str>| {
+        let mut form = vec![
+            ("api_key", key.clone()),
+            ("service_code", "event-01-02".to_string()),
+            ("lat", position[1].to_string()),
+            ("long", position[0].to_string()),
+        ];
+        if let Some(system) = system {
+            form.push(("coordinate_system", system.to_string()));
+        }
+        let (http, url) = (http.clone(), url.clone());
+        async move {
+            let created: Value = http
+                .post(format!("{url}/open311/v2/requests.json"))
+                .form(&form)
+                .send()
+                .await?
+                .json()
+                .await?;
+            let id = created[0]["service_request_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            let read: Value = http
+                .get(format!("{url}/open311/v2/requests/{id}.json"))
+                .send()
+                .await?
+                .json()
+                .await?;
+            anyhow::Ok(read[0].clone())
+        }
+    };
+    let plain = post(wgs84, None).await?;
+    let declared = post(gcj02, Some("gcj02")).await?;
+    let undeclared = post(gcj02, None).await?;
+    let at = |r: &Value| {
+        [
+            r["long"].as_f64().unwrap_or(0.0),
+            r["lat"].as_f64().unwrap_or(0.0),
+        ]
+    };
+    let metres = cgt_shared::geometry::distance_m;
+    assert!(
+        metres(at(&declared), at(&plain)) < 0.05,
+        "{declared} vs {plain}"
+    );
+    assert!(metres(at(&undeclared), at(&plain)) > 400.0, "{undeclared}");
+
+    let operator = Staff::login(&url, "operator1").await?;
+    let grid = |r: &Value| {
+        let id = r["service_request_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let operator = &operator;
+        async move {
+            let (_, detail) = operator.get(&format!("/api/v1/cases/{id}")).await?;
+            anyhow::Ok(detail["case"]["unit_grid"].clone())
+        }
+    };
+    let right = grid(&plain).await?;
+    assert!(right.is_string(), "{right}");
+    assert_eq!(grid(&declared).await?, right);
+    assert_ne!(
+        grid(&undeclared).await?,
+        right,
+        "the undeclared offset lands elsewhere"
+    );
+    Ok(())
+}

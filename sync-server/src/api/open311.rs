@@ -327,6 +327,10 @@ pub async fn create(
              address_id alone; send the position (WGS84) with the address",
         );
     };
+    let [lon, lat] = form
+        .coordinate_system
+        .unwrap_or_default()
+        .to_wgs84([lon, lat]);
     // GeoReport makes the description optional; a case needs one, so the service names it.
     let description = form.description.unwrap_or_else(|| {
         state

@@ -2,6 +2,7 @@
 //! in a form-encoded body, `api_key` also in the query string, empty fields as absent, numbers
 //! that do not parse named in a GeoReport error (not a bare framework rejection). Pure.
 
+use cgt_shared::gcj02::PositionSystem;
 use std::collections::HashMap;
 use utoipa::ToSchema;
 
@@ -12,11 +13,16 @@ pub struct NewRequest {
     pub jurisdiction_id: Option<String>,
     /// Required: `event-01-02` and the like.
     pub service_code: Option<String>,
-    /// Required with `long` (WGS84): this jurisdiction does not geocode addresses.
+    /// Required with `long` (WGS84 unless `coordinate_system` says otherwise): this
+    /// jurisdiction does not geocode addresses.
     #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: Option<f64>,
     #[schema(minimum = -180.0, maximum = 180.0)]
     pub long: Option<f64>,
+    /// An extension of GeoReport v2: the system of `lat`/`long`, `wgs84` (the default) or
+    /// `gcj02` for clients that take positions from AMap or Tencent maps; converted to WGS84 on
+    /// arrival.
+    pub coordinate_system: Option<PositionSystem>,
     pub address_string: Option<String>,
     pub address_id: Option<String>,
     pub zipcode: Option<String>,
@@ -67,7 +73,14 @@ pub fn new_request(mut fields: HashMap<String, String>) -> Result<NewRequest, St
             .transpose()
     };
     let mut take = |name: &str| fields.remove(name);
+    let coordinate_system = take("coordinate_system")
+        .map(|v| {
+            PositionSystem::parse(&v)
+                .ok_or_else(|| format!("coordinate_system must be wgs84 or gcj02 (got {v:?})"))
+        })
+        .transpose()?;
     Ok(NewRequest {
+        coordinate_system,
         lat: coordinate(take("lat"), "lat")?,
         long: coordinate(take("long"), "long")?,
         api_key: take("api_key"),
@@ -125,6 +138,7 @@ mod tests {
             ("lat=abc&long=1", "lat"),
             ("lat=1&long=NaN", "long"),
             ("lat=1e999", "lat"),
+            ("lat=1&long=2&coordinate_system=bd09", "coordinate_system"),
         ] {
             let refused = read(None, body).unwrap_err();
             assert!(refused.starts_with(name), "{body}: {refused}");

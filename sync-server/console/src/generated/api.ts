@@ -613,13 +613,17 @@ export type NewRequest = {
   address_id?: string | null
   address_string?: string | null
   api_key?: string | null
+  coordinate_system?: null | PositionSystem
   description?: string | null
   device_id?: string | null
   email?: string | null
   first_name?: string | null
   jurisdiction_id?: string | null
   last_name?: string | null
-  /** Required with `long` (WGS84): this jurisdiction does not geocode addresses. */
+  /**
+   * Required with `long` (WGS84 unless `coordinate_system` says otherwise): this
+   * jurisdiction does not geocode addresses.
+   */
   lat?: number | null
   long?: number | null
   media_url?: string | null
@@ -731,6 +735,13 @@ export type Position = {
   /** WGS84 longitude in degrees. */
   lon: number
 }
+
+/**
+ * The coordinate system a caller declares for the positions it sends: WGS84 (GPS, Tianditu,
+ * the default) or GCJ-02 (AMap, Tencent and their tiles). Positions are stored in WGS84, so a
+ * GCJ-02 one is converted on arrival.
+ */
+export type PositionSystem = "wgs84" | "gcj02"
 
 /** A rating as recorded. */
 export type Rated = {
