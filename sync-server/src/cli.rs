@@ -1,4 +1,5 @@
-//! The command line: `serve`, `seed-demo`, `add-user` and `backup`, with layered configuration.
+//! The command line: `serve`, `seed-demo`, `add-user`, `backup`, `migrate-to-postgres` and
+//! `crs-check`, with layered configuration.
 
 use crate::auth::user_rules::parse_role;
 use crate::settings::{DEFAULT_DATA_DIR, DEFAULT_LISTEN, Flags, Settings, env_var, keys};
@@ -50,6 +51,25 @@ enum Command {
     /// it too, each checked against its SHA-256; otherwise they stay in the data folder.
     #[command(after_long_help = config_help())]
     MigrateToPostgres(MigrateArgs),
+    /// Check a city's coordinate system against its control points (控制点): converts each
+    /// point's survey x,y to WGS84 with PROJ and prints how far it lands from its measured
+    /// position; exits non-zero if any lands farther than the tolerance.
+    CrsCheck(CrsCheckArgs),
+}
+
+#[derive(Debug, Args)]
+struct CrsCheckArgs {
+    /// The city's system: an EPSG code (EPSG:4549 for CGCS2000 3° zone 120°E) or a PROJ string
+    /// for its own system (+proj=tmerc +lon_0=… +x_0=… +y_0=… +ellps=GRS80 +units=m).
+    #[arg(long, value_name = "CRS")]
+    crs: String,
+    /// CSV of control points, one `x,y,lon,lat` per line (survey coordinates, then the
+    /// measured WGS84 longitude and latitude); a header line is allowed.
+    #[arg(long, value_name = "FILE")]
+    points: PathBuf,
+    /// The largest residual accepted, in metres.
+    #[arg(long, value_name = "METRES", default_value_t = 0.1)]
+    tolerance: f64,
 }
 
 /// Which configuration and database to use.
@@ -160,6 +180,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::AddUser(args) => add_user(args),
         Command::Backup(args) => back_up(args),
         Command::MigrateToPostgres(args) => migrate_to_postgres(args),
+        Command::CrsCheck(args) => crs_check(args),
     }
 }
 
@@ -316,6 +337,33 @@ fn migrate_to_postgres(args: MigrateArgs) -> anyhow::Result<()> {
         photos.summary()
     );
     photos.require_complete()
+}
+
+fn crs_check(args: CrsCheckArgs) -> anyhow::Result<()> {
+    use crate::crs::{Conversion, control};
+    let text = std::fs::read_to_string(&args.points)
+        .with_context(|| format!("无法读取控制点文件 {}", args.points.display()))?;
+    let points = control::parse(&text).map_err(anyhow::Error::msg)?;
+    anyhow::ensure!(
+        !points.is_empty(),
+        "控制点文件中没有控制点 (no control points)"
+    );
+    let residuals = control::residuals(&Conversion::to_wgs84(&args.crs)?, &points)?;
+    for (line, metres) in &residuals.metres {
+        println!("第 {line} 行  偏差 {metres:.3} 米");
+    }
+    let worst = residuals.max();
+    println!(
+        "{} 个控制点, 最大偏差 {worst:.3} 米 (限差 {} 米)",
+        points.len(),
+        args.tolerance
+    );
+    anyhow::ensure!(
+        worst <= args.tolerance,
+        "坐标换算参数精度不够: 最大偏差 {worst:.3} 米超过限差 {} 米 (residual above tolerance)",
+        args.tolerance
+    );
+    Ok(())
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod backup;
 mod caseflow;
 pub mod cli;
 mod clock;
+mod crs;
 pub mod demo;
 mod error;
 #[cfg(feature = "fuzzing")]
