@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
 
 # The Tauri app (WebKitGTK), its end-to-end test (WebKitWebDriver under Xvfb), the console's
 # browser tests (chromium) and CJK fonts for readable screenshots.
-# PostgreSQL for the suite's second pass (scripts/postgres.sh starts it). cmake builds the PROJ
-# the server links (proj-sys's bundled source: Debian 12's PROJ is older than it needs).
-packages=(build-essential pkg-config cmake libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev
+# PostgreSQL for the suite's second pass (scripts/postgres.sh starts it). cmake and the sqlite3
+# shell build the PROJ the server links (proj-sys's bundled source, which generates and embeds
+# its proj.db: Debian 12's PROJ is older than it needs).
+packages=(build-essential pkg-config cmake sqlite3 libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev
   webkit2gtk-driver xvfb fonts-noto-cjk chromium curl postgresql)
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
