@@ -1,8 +1,8 @@
 //! `cgt-server migrate-to-postgres`: an embedded installation into a deployment's stores — the
 //! database file into PostgreSQL (table by table, counts and digests compared), and, when an
 //! object store is configured, the photo folder into it (every photo the database records,
-//! checked against its name after it is written). Both steps are restartable: run again, they
-//! keep what is there and copy the rest.
+//! checked against its name after it is written), photos first. Both steps are restartable:
+//! run again, they keep what is there and copy the rest.
 
 use crate::photos::{FolderBlobs, ObjectBlobs, PhotoCopy, copy_photos};
 use crate::settings::Settings;
@@ -18,24 +18,24 @@ pub struct Migration {
     pub photos: Option<PhotoCopy>,
 }
 
-/// Copies the installation under `settings.data_dir` into the PostgreSQL database at `url`
-/// and into the object store `settings` configures, if any.
+/// Copies the installation under `settings.data_dir` into the object store `settings`
+/// configures, if any, then into the PostgreSQL database at `url`: photos first, so a database
+/// that records a photo as stored never comes before its bytes (missing photos stop the
+/// migration before any table is copied).
 pub fn migrate(settings: &Settings, url: &str) -> anyhow::Result<Migration> {
-    let tables = to_postgres::copy(&settings.data_dir, url)?;
-    let Some(store_url) = settings.photo_store()? else {
-        return Ok(Migration {
-            tables,
-            photos: None,
-        });
+    let photos = match settings.photo_store()? {
+        None => None,
+        Some(store_url) => {
+            let recorded = Storage::open(&settings.data_dir)?.stored_photos()?;
+            let from = FolderBlobs::open(&settings.data_dir)
+                .with_context(|| format!("无法打开照片目录 {}", settings.data_dir.display()))?;
+            let into = ObjectBlobs::open(settings, &store_url)?;
+            let copied = copy_photos(&from, &into, &recorded)
+                .with_context(|| format!("无法复制照片到 {store_url} (photo copy failed)"))?;
+            copied.require_complete()?;
+            Some(copied)
+        }
     };
-    let recorded = Storage::open(&settings.data_dir)?.stored_photos()?;
-    let from = FolderBlobs::open(&settings.data_dir)
-        .with_context(|| format!("无法打开照片目录 {}", settings.data_dir.display()))?;
-    let into = ObjectBlobs::open(settings, &store_url)?;
-    let photos = copy_photos(&from, &into, &recorded)
-        .with_context(|| format!("无法复制照片到 {store_url} (photo copy failed)"))?;
-    Ok(Migration {
-        tables,
-        photos: Some(photos),
-    })
+    let tables = to_postgres::copy(&settings.data_dir, url)?;
+    Ok(Migration { tables, photos })
 }

@@ -226,11 +226,14 @@ impl PhotoStoreUrl {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
         let prefix = prefix.trim_matches('/');
+        // Characters the object store keeps as written (others it would percent-encode, so
+        // bucket policies naming the prefix would miss the photos).
+        let plain = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/');
         let valid_prefix = (prefix.is_empty()
             || prefix
                 .split('/')
                 .all(|part| !part.is_empty() && part != "." && part != ".."))
-            && !prefix.chars().any(char::is_control);
+            && prefix.bytes().all(plain);
         (valid_bucket && valid_prefix).then(|| PhotoStoreUrl {
             bucket: bucket.to_string(),
             prefix: prefix.to_string(),
@@ -564,6 +567,8 @@ mod tests {
             "s3://",
             "s3://A_B",
             "s3://ok/a/../b",
+            "s3://ok/城管",
+            "s3://ok/a b",
         ] {
             assert_eq!(parsed(bad), None, "{bad}");
         }

@@ -324,7 +324,8 @@ pub async fn create(
         return error(
             StatusCode::BAD_REQUEST,
             "lat and long are required: this jurisdiction cannot locate address_string or \
-             address_id alone; send the position (WGS84) with the address",
+             address_id alone; send the position (WGS84, or GCJ-02 with \
+             coordinate_system=gcj02) with the address",
         );
     };
     let [lon, lat] = form

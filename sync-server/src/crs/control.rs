@@ -30,6 +30,8 @@ impl Residuals {
 /// that is not four numbers is named.
 pub fn parse(text: &str) -> Result<Vec<ControlPoint>, String> {
     let mut points = Vec::new();
+    // A spreadsheet's "CSV UTF-8" starts with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (index, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -72,6 +74,8 @@ mod tests {
         let bad = parse("558921.953,3466153.193,120.619\n").unwrap_err();
         assert!(bad.starts_with("第 1 行"), "{bad}");
         assert!(parse("x,y,lon,lat\n1,2,NaN,4\n").is_err());
+        let from_excel = parse("\u{feff}558921.953,3466153.193,120.619,31.3158\n").unwrap();
+        assert_eq!(from_excel.len(), 1, "the byte-order mark is not a header");
     }
 
     #[test]

@@ -19,9 +19,10 @@ pub trait PhotoBlobs: Send + Sync {
     /// Writes `chunk` at `at`, dropping whatever unacknowledged bytes followed.
     fn write_partial(&self, hash: &PhotoHash, at: u64, chunk: &[u8]) -> io::Result<()>;
 
-    /// Checks the finished upload against its name: stores the photo and returns `true`, or
-    /// discards the upload and returns `false` when its bytes do not match.
-    fn seal_partial(&self, hash: &PhotoHash) -> io::Result<bool>;
+    /// Checks the finished upload of `size` bytes against its name: stores the photo and
+    /// returns `true`, or discards the upload and returns `false` when its bytes do not match.
+    /// Fewer bytes held than `size` is an error that keeps the upload (the client retries).
+    fn seal_partial(&self, hash: &PhotoHash, size: u64) -> io::Result<bool>;
 
     /// The size of the stored photo, or `None` if it is not stored.
     fn stored_len(&self, hash: &PhotoHash) -> io::Result<Option<u64>>;
@@ -74,7 +75,10 @@ pub(super) mod contract {
         assert_eq!(blobs.stored_len(&hash).unwrap(), None);
         assert!(!blobs.stored_matches(&hash).unwrap());
 
-        assert!(blobs.seal_partial(&hash).unwrap());
+        let size = photo.len() as u64;
+        assert!(blobs.seal_partial(&hash, size + 1).is_err(), "a byte short");
+        assert_eq!(blobs.partial_len(&hash).unwrap(), Some(size), "kept");
+        assert!(blobs.seal_partial(&hash, size).unwrap());
         assert_eq!(blobs.partial_len(&hash).unwrap(), None);
         assert!(blobs.stored_matches(&hash).unwrap());
         assert_eq!(blobs.stored_len(&hash).unwrap(), Some(photo.len() as u64));
@@ -85,7 +89,7 @@ pub(super) mod contract {
         let hash = name(b"the photo the device meant");
         blobs.begin_partial(&hash).unwrap();
         blobs.write_partial(&hash, 0, b"other bytes").unwrap();
-        assert!(!blobs.seal_partial(&hash).unwrap());
+        assert!(!blobs.seal_partial(&hash, 11).unwrap());
         assert_eq!(blobs.partial_len(&hash).unwrap(), None);
         assert_eq!(blobs.stored_len(&hash).unwrap(), None);
         assert_eq!(blobs.read_stored(&hash).unwrap(), None);
@@ -99,7 +103,7 @@ pub(super) mod contract {
         blobs.begin_partial(&hash).unwrap();
         assert_eq!(blobs.partial_len(&hash).unwrap(), Some(0));
         blobs.write_partial(&hash, 0, photo).unwrap();
-        assert!(blobs.seal_partial(&hash).unwrap());
+        assert!(blobs.seal_partial(&hash, photo.len() as u64).unwrap());
         assert_eq!(blobs.read_stored(&hash).unwrap().unwrap(), photo);
     }
 

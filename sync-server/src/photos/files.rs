@@ -78,7 +78,10 @@ impl PhotoBlobs for FolderBlobs {
         file.sync_all()
     }
 
-    fn seal_partial(&self, hash: &PhotoHash) -> io::Result<bool> {
+    fn seal_partial(&self, hash: &PhotoHash, size: u64) -> io::Result<bool> {
+        if self.partial_len(hash)? != Some(size) {
+            return Err(incomplete(hash, size));
+        }
         if hash.matches_file(&self.partial_path(hash))? {
             self.commit_partial(hash)?;
             Ok(true)
@@ -119,6 +122,14 @@ impl PhotoBlobs for FolderBlobs {
     fn write_thumb(&self, hash: &PhotoHash, jpeg: &[u8]) -> io::Result<()> {
         write_whole(&self.thumb_path(hash), jpeg)
     }
+}
+
+/// An upload whose held bytes fall short of its size when it should be whole.
+pub(super) fn incomplete(hash: &PhotoHash, size: u64) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::UnexpectedEof,
+        format!("upload of {hash} holds fewer than its {size} bytes"),
+    )
 }
 
 /// Writes `bytes` to a temporary file beside `target`, fsyncs it and renames it into place, so
@@ -197,7 +208,7 @@ mod tests {
         let hash = contract::name(photo);
         blobs.begin_partial(&hash).unwrap();
         blobs.write_partial(&hash, 0, photo).unwrap();
-        assert!(blobs.seal_partial(&hash).unwrap());
+        assert!(blobs.seal_partial(&hash, photo.len() as u64).unwrap());
         blobs.write_thumb(&hash, b"small").unwrap();
         let path = dir
             .path()

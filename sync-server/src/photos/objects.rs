@@ -99,9 +99,11 @@ impl ObjectBlobs {
         })
     }
 
-    /// One request that needs no object to exist: a missing key is a good answer.
+    /// Writes and deletes a small object: the bucket exists and the key may write to it.
     fn probe(&self) -> io::Result<()> {
-        self.len(self.key(".cgt-probe")).map(|_| ())
+        let key = self.key(".cgt-probe");
+        self.write(key.clone(), b"cgt")?;
+        self.remove(key)
     }
 
     fn key(&self, relative: &str) -> Path {
@@ -164,7 +166,11 @@ impl ObjectBlobs {
     }
 
     fn write(&self, key: Path, bytes: &[u8]) -> io::Result<()> {
-        let (store, payload) = (self.store.clone(), PutPayload::from(bytes.to_vec()));
+        self.write_owned(key, bytes.to_vec())
+    }
+
+    fn write_owned(&self, key: Path, bytes: Vec<u8>) -> io::Result<()> {
+        let (store, payload) = (self.store.clone(), PutPayload::from(bytes));
         self.run(async move { store.put(&key, payload).await.map(|_| ()) })
     }
 
@@ -219,9 +225,15 @@ impl PhotoBlobs for ObjectBlobs {
         self.write(self.chunk_key(hash, at), chunk)
     }
 
-    fn seal_partial(&self, hash: &PhotoHash) -> io::Result<bool> {
+    /// A chain short of `size` (a chunk the store does not list yet) keeps the upload: the
+    /// client's retry seals it again, or restarts it if a chunk is truly gone.
+    fn seal_partial(&self, hash: &PhotoHash, size: u64) -> io::Result<bool> {
         let (_, chunks) = self.chunks(hash)?;
-        let keys: Vec<Path> = chain(&chunks)
+        let chain = chain(&chunks);
+        if chain.last().map_or(0, |&(at, len)| at + len) != size {
+            return Err(super::files::incomplete(hash, size));
+        }
+        let keys: Vec<Path> = chain
             .into_iter()
             .map(|(at, _)| self.chunk_key(hash, at))
             .collect();
@@ -233,10 +245,14 @@ impl PhotoBlobs for ObjectBlobs {
             });
             futures::future::try_join_all(reads).await
         })?;
-        let whole = parts.concat();
+        // Each chunk is dropped once copied: the photo is held about once, not three times.
+        let mut whole = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        for part in parts {
+            whole.extend_from_slice(&part);
+        }
         let matches = PhotoHash::of_bytes(&whole) == *hash;
         if matches {
-            self.write(self.stored_key(hash), &whole)?;
+            self.write_owned(self.stored_key(hash), whole)?;
         }
         self.drop_partial(hash)?;
         Ok(matches)
@@ -357,7 +373,7 @@ mod tests {
                 format!("city/partial/{name}/begun"),
             ]
         );
-        assert!(blobs.seal_partial(&hash).unwrap());
+        assert!(blobs.seal_partial(&hash, photo.len() as u64).unwrap());
         assert_eq!(
             keys(&blobs),
             [format!("city/{}/{}/{name}.jpg", &name[..2], &name[2..4])]

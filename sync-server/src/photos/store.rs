@@ -217,7 +217,7 @@ impl PhotoStore {
             storage.advance_photo_upload(hash, step.offset)?;
             return Ok(self.state(step.offset, partial.size, false));
         }
-        if !self.blobs.seal_partial(hash)? {
+        if !self.blobs.seal_partial(hash, partial.size)? {
             storage.drop_photo_upload(hash)?;
             tracing::warn!(photo = %hash, user = %who.user, "uploaded photo failed verification");
             return Err(PhotoError::HashMismatch);

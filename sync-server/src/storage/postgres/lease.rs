@@ -1,6 +1,7 @@
 //! Document leases across processes: session advisory locks, one per document, taken in key
 //! order (so two holders never wait on each other) on a connection set aside for leases and
-//! held until the lease is dropped. A process that dies loses its connection, and PostgreSQL
+//! held until the lease is dropped. Photo uploads are leased the same way, in a lock space and
+//! on connections of their own. A process that dies loses its connection, and PostgreSQL
 //! releases its locks.
 
 use super::super::{DocLease, StorageError};
@@ -19,9 +20,14 @@ fn key_of(id: DocId) -> i64 {
     i64::from_le_bytes(folded)
 }
 
-/// The advisory-lock key of a photo's upload: the first 64 bits of its hash.
-fn photo_key(hash: &PhotoHash) -> i64 {
-    u64::from_str_radix(&hash.as_str()[..16], 16).map_or(0, |k| k as i64)
+/// The advisory-lock class of photo uploads: photos are locked by the two-key form, a space of
+/// its own apart from documents' one-key locks, so no hash a report names can hold up a
+/// document.
+const PHOTO_CLASS: i32 = 1;
+
+/// The second key of a photo's upload lock: the first 32 bits of its hash.
+fn photo_key(hash: &PhotoHash) -> i32 {
+    u32::from_str_radix(&hash.as_str()[..8], 16).map_or(0, |k| k as i32)
 }
 
 /// The keys of `ids`, sorted and without repeats.
@@ -35,48 +41,59 @@ fn keys_of(ids: &[DocId]) -> Vec<i64> {
 impl PgStorage {
     /// Takes the locks of `ids` on a lease connection and keeps it until the lease is dropped.
     pub(super) fn lease(&self, ids: &[DocId]) -> Result<DocLease, StorageError> {
-        self.lease_keys(keys_of(ids))
+        let keys = keys_of(ids);
+        // One round trip: the keys are sorted, and the function scan takes them in array order.
+        hold(&self.inner.leases, move |client| {
+            client
+                .execute(
+                    "SELECT count(pg_advisory_lock(k)) FROM unnest($1::BIGINT[]) AS k",
+                    &[&keys],
+                )
+                .map(drop)
+        })
     }
 
-    /// Holds a photo's upload as [`Self::lease`] holds documents.
+    /// Holds a photo's upload as [`Self::lease`] holds documents, on connections of its own.
     pub(super) fn lease_photo_upload(&self, hash: &PhotoHash) -> Result<DocLease, StorageError> {
-        self.lease_keys(vec![photo_key(hash)])
+        let key = photo_key(hash);
+        hold(&self.inner.photo_leases, move |client| {
+            client
+                .execute("SELECT pg_advisory_lock($1, $2)", &[&PHOTO_CLASS, &key])
+                .map(drop)
+        })
     }
+}
 
-    /// Takes the advisory locks `keys` (sorted, without repeats) on a lease connection.
-    fn lease_keys(&self, keys: Vec<i64>) -> Result<DocLease, StorageError> {
-        let (locked, taken) = mpsc::sync_channel::<Result<(), StorageError>>(1);
-        let (release, released) = mpsc::channel::<()>();
-        self.inner.leases.submit(move |client| {
-            let client = match client {
-                Ok(client) => client,
-                Err(e) => {
-                    let _ = locked.send(Err(e));
-                    return;
-                }
-            };
-            // One round trip: the keys are sorted, and the function scan takes them in
-            // array order.
-            let taking = client.execute(
-                "SELECT count(pg_advisory_lock(k)) FROM unnest($1::BIGINT[]) AS k",
-                &[&keys],
-            );
-            if let Err(e) = taking {
-                unlock(client);
-                let _ = locked.send(Err(e.into()));
+/// Takes locks with `take` on a connection of `pool` and keeps it until the lease is dropped.
+fn hold(
+    pool: &super::workers::Workers,
+    take: impl FnOnce(&mut postgres::Client) -> Result<(), postgres::Error> + Send + 'static,
+) -> Result<DocLease, StorageError> {
+    let (locked, taken) = mpsc::sync_channel::<Result<(), StorageError>>(1);
+    let (release, released) = mpsc::channel::<()>();
+    pool.submit(move |client| {
+        let client = match client {
+            Ok(client) => client,
+            Err(e) => {
+                let _ = locked.send(Err(e));
                 return;
             }
-            if locked.send(Ok(())).is_ok() {
-                // Wait for the holder to drop the lease (or to be gone).
-                let _ = released.recv();
-            }
+        };
+        if let Err(e) = take(client) {
             unlock(client);
-        })?;
-        taken.recv().map_err(|_| StorageError::WriterGone)??;
-        Ok(DocLease::held(move || {
-            let _ = release.send(());
-        }))
-    }
+            let _ = locked.send(Err(e.into()));
+            return;
+        }
+        if locked.send(Ok(())).is_ok() {
+            // Wait for the holder to drop the lease (or to be gone).
+            let _ = released.recv();
+        }
+        unlock(client);
+    })?;
+    taken.recv().map_err(|_| StorageError::WriterGone)??;
+    Ok(DocLease::held(move || {
+        let _ = release.send(());
+    }))
 }
 
 /// Releases every lock the lease connection holds; a connection that fails here is closed,

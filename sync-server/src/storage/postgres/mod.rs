@@ -48,6 +48,9 @@ struct Inner {
     /// Connections that hold document leases (`lease.rs`), apart from the workers' so a
     /// lease never waits for the work it guards.
     leases: Workers,
+    /// Connections that hold photo uploads' leases, apart from the documents' so a slow object
+    /// store never holds up a push.
+    photo_leases: Workers,
     server_actor: ActorId,
 }
 
@@ -70,6 +73,7 @@ impl PgStorage {
             inner: Arc::new(Inner {
                 workers,
                 leases: Workers::start(url, connections)?,
+                photo_leases: Workers::start(url, connections.div_ceil(4))?,
                 server_actor,
             }),
         })
