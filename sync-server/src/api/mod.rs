@@ -9,6 +9,7 @@ mod conflicts;
 mod console;
 mod docs;
 mod evaluation;
+mod export;
 mod extract;
 mod headers;
 mod intake;
@@ -88,6 +89,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .merge(vehicles::routes())
         .merge(users::routes())
         .merge(reference_admin::routes())
+        .merge(export::routes())
         .merge(console::api())
 }
 

@@ -5,6 +5,7 @@
 //! conversion; GCJ-02 is not a PROJ system (`cgt_shared::gcj02`).
 
 pub mod control;
+pub mod export;
 
 use cgt_shared::geometry::Point;
 use proj::Proj;
@@ -21,7 +22,7 @@ pub enum CrsError {
     Unconvertible { x: f64, y: f64, reason: String },
 }
 
-/// A conversion from a city's system to WGS84 (exports, the other way, are not built yet). Points are `[x, y]` in
+/// A conversion between a city's system and WGS84, in one direction. Points are `[x, y]` in
 /// the order people write them: easting, northing for projected systems, longitude, latitude
 /// for geographic ones.
 pub struct Conversion {
@@ -32,6 +33,11 @@ impl Conversion {
     /// From the city's system `definition` to WGS84.
     pub fn to_wgs84(definition: &str) -> Result<Conversion, CrsError> {
         Conversion::between(definition, WGS84)
+    }
+
+    /// From WGS84 to the city's system `definition` (exports).
+    pub fn from_wgs84(definition: &str) -> Result<Conversion, CrsError> {
+        Conversion::between(WGS84, definition)
     }
 
     fn between(from: &str, to: &str) -> Result<Conversion, CrsError> {
@@ -102,7 +108,7 @@ mod tests {
     #[test]
     fn gauss_krueger_zones_match_the_reference_to_a_millimetre() {
         for (code, lon_lat, projected) in REFERENCE {
-            let ours = Conversion::between(WGS84, code)
+            let ours = Conversion::from_wgs84(code)
                 .unwrap()
                 .convert(lon_lat)
                 .unwrap();
@@ -118,7 +124,7 @@ mod tests {
 
     #[test]
     fn a_city_system_by_its_proj_string_goes_there_and_back() {
-        let there = Conversion::between(WGS84, CITY).unwrap();
+        let there = Conversion::from_wgs84(CITY).unwrap();
         let back = Conversion::to_wgs84(CITY).unwrap();
         let local = there.convert([120.619, 31.3158]).unwrap();
         // 0.119° east of the central meridian at 31.3°N: about 11.3 km east of the 50 km shift.
