@@ -54,15 +54,19 @@ enum Command {
     /// Check a city's coordinate system against its control points (控制点): converts each
     /// point's survey x,y to WGS84 with PROJ and prints how far it lands from its measured
     /// position; exits non-zero if any lands farther than the tolerance.
+    #[command(after_long_help = config_help())]
     CrsCheck(CrsCheckArgs),
 }
 
 #[derive(Debug, Args)]
 struct CrsCheckArgs {
+    #[command(flatten)]
+    location: Location,
     /// The city's system: an EPSG code (EPSG:4549 for CGCS2000 3° zone 120°E) or a PROJ string
-    /// for its own system (+proj=tmerc +lon_0=… +x_0=… +y_0=… +ellps=GRS80 +units=m).
+    /// for its own system (+proj=tmerc +lon_0=… +x_0=… +y_0=… +ellps=GRS80 +units=m)
+    /// [default: the configured survey_crs].
     #[arg(long, value_name = "CRS")]
-    crs: String,
+    crs: Option<String>,
     /// CSV of control points, one `x,y,lon,lat` per line (survey coordinates, then the
     /// measured WGS84 longitude and latitude); a header line is allowed.
     #[arg(long, value_name = "FILE")]
@@ -78,7 +82,8 @@ struct Location {
     /// TOML configuration file (keys: listen, data_dir, demo, max_body_bytes, token_ttl_days,
     /// categories_file, calendar_file, time_limits_file, max_photo_bytes, console_dir,
     /// map_tile_url, database_url, database_connections, photo_store_url, photo_store_endpoint,
-    /// photo_store_region, photo_store_access_key_id, photo_store_secret_access_key).
+    /// photo_store_region, photo_store_access_key_id, photo_store_secret_access_key,
+    /// survey_crs).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Folder of the database file cgt.sqlite3 (created if missing) [default: ./data].
@@ -148,7 +153,8 @@ fn config_help() -> String {
          database_url = none (the embedded SQLite file in data_dir; or postgres://…),\n     \
          photo_store_url = none (photos in data_dir/photos; or s3://bucket/prefix with\n     \
          photo_store_endpoint, photo_store_region, photo_store_access_key_id and\n     \
-         photo_store_secret_access_key)\n  \
+         photo_store_secret_access_key), survey_crs = none (the city's survey system,\n     \
+         an EPSG code or a PROJ string, for exports and crs-check)\n  \
          2. the TOML file given with --config (same keys; relative paths are relative to the file)\n  \
          3. environment variables:\n"
     );
@@ -341,6 +347,12 @@ fn migrate_to_postgres(args: MigrateArgs) -> anyhow::Result<()> {
 
 fn crs_check(args: CrsCheckArgs) -> anyhow::Result<()> {
     use crate::crs::{Conversion, control};
+    let crs = match args.crs {
+        Some(crs) => crs,
+        None => settings(args.location, Flags::default())?
+            .survey_crs
+            .context("请以 --crs 指定坐标系,或配置 survey_crs (no --crs and no survey_crs)")?,
+    };
     let text = std::fs::read_to_string(&args.points)
         .with_context(|| format!("无法读取控制点文件 {}", args.points.display()))?;
     let points = control::parse(&text).map_err(anyhow::Error::msg)?;
@@ -348,7 +360,7 @@ fn crs_check(args: CrsCheckArgs) -> anyhow::Result<()> {
         !points.is_empty(),
         "控制点文件中没有控制点 (no control points)"
     );
-    let residuals = control::residuals(&Conversion::to_wgs84(&args.crs)?, &points)?;
+    let residuals = control::residuals(&Conversion::to_wgs84(&crs)?, &points)?;
     for (line, metres) in &residuals.metres {
         println!("第 {line} 行  偏差 {metres:.3} 米");
     }

@@ -66,6 +66,9 @@ pub struct Settings {
     pub photo_store_region: Option<String>,
     pub photo_store_access_key_id: Option<String>,
     pub photo_store_secret_access_key: Option<String>,
+    /// The city's survey coordinate system (an EPSG code such as `EPSG:4549`, or a PROJ string
+    /// for its own system): exports asked for `crs=survey` use it, and `crs-check` by default.
+    pub survey_crs: Option<String>,
 }
 
 impl Default for Settings {
@@ -89,6 +92,7 @@ impl Default for Settings {
             photo_store_region: None,
             photo_store_access_key_id: None,
             photo_store_secret_access_key: None,
+            survey_crs: None,
         }
     }
 }
@@ -167,6 +171,11 @@ impl Settings {
             }
         }
         self.photo_store()?;
+        if let Some(crs) = &self.survey_crs
+            && let Err(e) = crate::crs::Conversion::to_wgs84(crs)
+        {
+            return Err(invalid("survey_crs", e.to_string()));
+        }
         if let Some(endpoint) = &self.photo_store_endpoint
             && !(endpoint.starts_with("http://") || endpoint.starts_with("https://"))
         {
@@ -446,7 +455,7 @@ mod tests {
     #[test]
     fn each_setting_has_one_variable_and_the_relative_keys_are_settings() {
         let keys = keys();
-        assert_eq!(keys.len(), 18);
+        assert_eq!(keys.len(), 19);
         assert!(keys.iter().any(|k| env_var(k) == "CGT_MAP_TILE_URL"));
         assert!(keys.iter().any(|k| env_var(k) == "CGT_DATABASE_URL"));
         assert!(
@@ -540,6 +549,12 @@ mod tests {
             &[("CGT_PHOTO_STORE_ENDPOINT", "garage:3900")],
             Flags::default(),
             Err("photo_store_endpoint"),
+        );
+        check(
+            Some("survey_crs = \"EPSG:0\""),
+            &[],
+            Flags::default(),
+            Err("survey_crs"),
         );
     }
 

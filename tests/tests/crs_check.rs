@@ -48,3 +48,32 @@ fn control_points_show_whether_the_parameters_are_good_enough() -> anyhow::Resul
     assert!(!ok && printed.contains("无法识别"), "{printed}");
     Ok(())
 }
+
+#[test]
+fn the_configured_survey_system_is_the_default() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let points = dir.path().join("points.csv");
+    std::fs::write(&points, "558921.9530,3466153.1927,120.619,31.3158\n")?;
+    let run = |survey: Option<&str>| -> anyhow::Result<(bool, String)> {
+        let mut command = Command::new(server_binary());
+        command.args(["crs-check", "--points"]).arg(&points);
+        command.env_remove("CGT_SURVEY_CRS");
+        if let Some(survey) = survey {
+            command.env("CGT_SURVEY_CRS", survey);
+        }
+        let out = command.output()?;
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok((out.status.success(), text))
+    };
+    let (ok, printed) = run(Some("EPSG:4549"))?;
+    assert!(ok && printed.contains("1 个控制点"), "{printed}");
+    let (ok, printed) = run(None)?;
+    assert!(!ok && printed.contains("survey_crs"), "{printed}");
+    let (ok, printed) = run(Some("EPSG:0"))?;
+    assert!(!ok && printed.contains("survey_crs"), "{printed}");
+    Ok(())
+}

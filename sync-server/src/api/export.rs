@@ -31,10 +31,24 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[derive(Clone, Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    /// The system of `x,y`: an EPSG code (`EPSG:4549`) or a PROJ string; WGS84 longitude and
-    /// latitude when absent.
+    /// The system of `x,y`: an EPSG code (`EPSG:4549`), a PROJ string, or `survey` for the
+    /// city's configured `survey_crs`; WGS84 longitude and latitude when absent.
     #[param(max_length = 500)]
     pub crs: Option<String>,
+}
+
+/// The system an export is asked for: none (WGS84), the city's survey system, or one named.
+fn requested(crs: Option<&str>, survey: Option<&str>) -> Result<Option<String>, ApiError> {
+    match crs.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some("survey") => survey.map(|s| Some(s.to_string())).ok_or_else(|| {
+            ApiError::bad_request("未配置城市坐标系 survey_crs (no survey_crs configured)")
+        }),
+        Some(text) if text.chars().count() > MAX_CRS_CHARS => Err(ApiError::bad_request(format!(
+            "crs 过长 (at most {MAX_CRS_CHARS} characters)"
+        ))),
+        Some(text) => Ok(Some(text.to_string())),
+    }
 }
 
 /// The components in service as CSV (`id,unit_grid,owner,maintainer,x,y`), by id.
@@ -49,15 +63,7 @@ pub async fn components(
     _admin: AdminSession,
     QueryParams(query): QueryParams<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    let crs = match query.crs.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(text) if text.chars().count() > MAX_CRS_CHARS => {
-            return Err(ApiError::bad_request(format!(
-                "crs 过长 (at most {MAX_CRS_CHARS} characters)"
-            )));
-        }
-        Some(text) => Some(text.to_string()),
-    };
+    let crs = requested(query.crs.as_deref(), state.settings().survey_crs.as_deref())?;
     let storage = state.store();
     let body = blocking(move || {
         let to = crs
@@ -92,4 +98,23 @@ pub async fn components(
         body,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_survey_system_is_the_citys_and_others_are_named() {
+        let city = Some("EPSG:4549");
+        assert_eq!(requested(None, city).unwrap(), None);
+        assert_eq!(requested(Some(" "), city).unwrap(), None);
+        assert_eq!(requested(Some("survey"), city).unwrap().as_deref(), city);
+        assert!(requested(Some("survey"), None).is_err());
+        assert_eq!(
+            requested(Some("EPSG:4527"), city).unwrap().as_deref(),
+            Some("EPSG:4527")
+        );
+        assert!(requested(Some(&"+".repeat(501)), city).is_err());
+    }
 }
