@@ -38,6 +38,14 @@ impl PositionSystem {
             PositionSystem::Gcj02 => to_wgs84(p),
         }
     }
+
+    /// A WGS84 `[lon, lat]` as a caller in this system reads it.
+    pub fn from_wgs84(self, p: Point) -> Point {
+        match self {
+            PositionSystem::Wgs84 => p,
+            PositionSystem::Gcj02 => from_wgs84(p),
+        }
+    }
 }
 
 /// The Krasovsky 1940 ellipsoid the offset is defined on.
@@ -158,6 +166,8 @@ mod tests {
         let (wgs, gcj) = REFERENCE[0];
         assert_eq!(PositionSystem::Wgs84.to_wgs84(gcj), gcj);
         assert!(distance_m(PositionSystem::Gcj02.to_wgs84(gcj), wgs) < 0.05);
+        assert!(distance_m(PositionSystem::Gcj02.from_wgs84(wgs), gcj) < 0.05);
+        assert_eq!(PositionSystem::Wgs84.from_wgs84(wgs), wgs);
     }
 
     #[test]

@@ -251,5 +251,27 @@ async fn a_gcj02_position_is_converted_on_arrival() -> anyhow::Result<()> {
         right,
         "the undeclared offset lands elsewhere"
     );
+
+    // The same client reads positions back in its own system, to draw them on its map.
+    let id = declared["service_request_id"].as_str().unwrap_or_default();
+    for path in [
+        format!("/open311/v2/requests/{id}.json?coordinate_system=gcj02"),
+        format!("/open311/v2/requests.json?service_request_id={id}&coordinate_system=gcj02"),
+    ] {
+        let read: Value = http
+            .get(format!("{url}{path}"))
+            .send()
+            .await?
+            .json()
+            .await?;
+        assert!(metres(at(&read[0]), gcj02) < 0.05, "{path}: {read}");
+    }
+    let refused = http
+        .get(format!(
+            "{url}/open311/v2/requests/{id}.json?coordinate_system=bd09"
+        ))
+        .send()
+        .await?;
+    assert_eq!(refused.status().as_u16(), 400);
     Ok(())
 }

@@ -26,6 +26,7 @@ use axum::routing::get;
 use cgt_shared::caseflow::event::Satisfaction;
 use cgt_shared::caseflow::{Action, Actor, Source};
 use cgt_shared::china_time::{midnight, parse_date, rfc3339};
+use cgt_shared::gcj02::PositionSystem;
 use cgt_shared::{CategoryTable, DocId, Kind, Position, Role, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -387,7 +388,9 @@ fn request_json(
     table: &CategoryTable,
     row: &CaseListRow,
     fields: Option<&Open311Fields>,
+    system: PositionSystem,
 ) -> ServiceRequest {
+    let [long, lat] = system.from_wgs84([row.lon, row.lat]);
     let fields = fields.cloned().unwrap_or_default();
     let kind = Kind::parse(&row.kind).unwrap_or(Kind::Event);
     let name = table
@@ -413,8 +416,8 @@ fn request_json(
         address: fields.address_string,
         address_id: fields.address_id,
         zipcode: fields.zipcode,
-        lat: row.lat,
-        long: row.lon,
+        lat,
+        long,
         media_url: fields.media_url,
     }
 }
@@ -432,7 +435,26 @@ pub struct RequestQuery {
     pub end_date: Option<String>,
     /// `open` or `closed`.
     pub status: Option<String>,
+    /// An extension: `gcj02` answers `lat`/`long` in GCJ-02 for clients that draw on AMap or
+    /// Tencent maps; `wgs84` (the default) as stored.
+    pub coordinate_system: Option<String>,
 }
+
+/// The system a reader asks positions in (`coordinate_system`, an extension).
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SystemQuery {
+    /// `wgs84` (the default) or `gcj02`.
+    pub coordinate_system: Option<String>,
+}
+
+/// The declared system of a read (WGS84 unless one is named); `None` for a name that is
+/// neither.
+fn reading_system(text: Option<&str>) -> Option<PositionSystem> {
+    text.map_or(Some(PositionSystem::Wgs84), PositionSystem::parse)
+}
+
+const BAD_SYSTEM: &str = "coordinate_system must be wgs84 or gcj02";
 
 /// Public requests, newest first, with the standard filters.
 #[utoipa::path(get, path = "/open311/v2/requests.json", tag = "open311", security(()),
@@ -466,6 +488,9 @@ pub async fn list(
         .map(str::to_string)
         .collect();
     let status = q.status.clone();
+    let Some(system) = reading_system(q.coordinate_system.as_deref()) else {
+        return error(StatusCode::BAD_REQUEST, BAD_SYSTEM);
+    };
     let found = blocking(move || {
         let filter = CaseFilter {
             source: Some(Source::Public),
@@ -492,7 +517,7 @@ pub async fn list(
                 Some("closed") => r.status.is_final(),
                 _ => true,
             })
-            .map(|r| request_json(table, r, fields.get(&r.id)))
+            .map(|r| request_json(table, r, fields.get(&r.id), system))
             .collect::<Vec<_>>())
     })
     .await;
@@ -504,11 +529,21 @@ pub async fn list(
 
 /// One public request (`{id}.json` or `{id}.xml`).
 #[utoipa::path(get, path = "/open311/v2/requests/{id}", tag = "open311", security(()),
-    params(("id" = String, Path, description = "service_request_id with `.json` or `.xml`")),
+    params(("id" = String, Path, description = "service_request_id with `.json` or `.xml`"),
+        SystemQuery),
     responses((status = 200, body = Vec<ServiceRequest>),
+        (status = 400, description = "coordinate_system is neither wgs84 nor gcj02",
+            body = Vec<GeoReportError>),
         (status = 404, description = "no such service request", body = Vec<GeoReportError>),
         (status = 500, description = "internal error", body = Vec<GeoReportError>)))]
-pub async fn one(State(state): State<AppState>, PathParam(id): PathParam<String>) -> Response {
+pub async fn one(
+    State(state): State<AppState>,
+    PathParam(id): PathParam<String>,
+    QueryParams(q): QueryParams<SystemQuery>,
+) -> Response {
+    let Some(system) = reading_system(q.coordinate_system.as_deref()) else {
+        return error(StatusCode::BAD_REQUEST, BAD_SYSTEM);
+    };
     let Ok(id) = without_format(&id).parse::<DocId>() else {
         return error(StatusCode::NOT_FOUND, "no such service request");
     };
@@ -521,7 +556,12 @@ pub async fn one(State(state): State<AppState>, PathParam(id): PathParam<String>
             return Ok(None);
         };
         let fields = state.storage().open311_fields(&[id])?;
-        Ok(Some(request_json(state.table(), &row, fields.get(&id))))
+        Ok(Some(request_json(
+            state.table(),
+            &row,
+            fields.get(&id),
+            system,
+        )))
     })
     .await;
     match found {
