@@ -27,15 +27,13 @@ fn small_photo() -> Vec<u8> {
 
 /// Runs `cgt-server backup`; its exit status and what it printed.
 fn backup(data: &Path, to: &Path) -> anyhow::Result<(bool, String)> {
-    let out = Command::new(server_binary())
-        .args(["backup", "--data-dir"])
-        .arg(data)
-        .arg("--to")
-        .arg(to)
-        .output()?;
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    Ok((out.status.success(), text))
+    run_command(
+        Command::new(server_binary())
+            .args(["backup", "--data-dir"])
+            .arg(data)
+            .arg("--to")
+            .arg(to),
+    )
 }
 
 fn photo_file(data: &Path, sha: &str) -> std::path::PathBuf {

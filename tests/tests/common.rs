@@ -13,6 +13,18 @@ pub fn server_binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_server-under-test"))
 }
 
+/// Runs a `cgt-server` command line (`command` built on [`server_binary`]) to its end; whether
+/// it succeeded and all it printed, stdout then stderr.
+pub fn run_command(command: &mut std::process::Command) -> anyhow::Result<(bool, String)> {
+    let out = command.output()?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok((out.status.success(), text))
+}
+
 pub async fn logged_in(dir: &Path, name: &str, url: &str, user: &str) -> anyhow::Result<Client> {
     let client = Client::open(dir.join(format!("{name}.sqlite3")))?;
     client

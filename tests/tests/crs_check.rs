@@ -8,16 +8,11 @@ use common::*;
 use std::process::Command;
 
 fn check(crs: &str, points: &std::path::Path) -> anyhow::Result<(bool, String)> {
-    let out = Command::new(server_binary())
-        .args(["crs-check", "--crs", crs, "--points"])
-        .arg(points)
-        .output()?;
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok((out.status.success(), text))
+    run_command(
+        Command::new(server_binary())
+            .args(["crs-check", "--crs", crs, "--points"])
+            .arg(points),
+    )
 }
 
 #[test]
@@ -61,13 +56,7 @@ fn the_configured_survey_system_is_the_default() -> anyhow::Result<()> {
         if let Some(survey) = survey {
             command.env("CGT_SURVEY_CRS", survey);
         }
-        let out = command.output()?;
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Ok((out.status.success(), text))
+        run_command(&mut command)
     };
     let (ok, printed) = run(Some("EPSG:4549"))?;
     assert!(ok && printed.contains("1 个控制点"), "{printed}");

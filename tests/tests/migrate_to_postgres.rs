@@ -22,19 +22,14 @@ use std::process::Command;
 /// Runs the migration into `url` and the object store of `target`'s photos, if the pass has
 /// one.
 fn migrate(data: &Path, url: &str, target: &Path) -> anyhow::Result<(bool, String)> {
-    let out = Command::new(server_binary())
-        .args(["migrate-to-postgres", "--data-dir"])
-        .arg(data)
-        .args(["--to", url])
-        .envs(photo_env(target))
-        .env("RUST_LOG", "warn")
-        .output()?;
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok((out.status.success(), text))
+    run_command(
+        Command::new(server_binary())
+            .args(["migrate-to-postgres", "--data-dir"])
+            .arg(data)
+            .args(["--to", url])
+            .envs(photo_env(target))
+            .env("RUST_LOG", "warn"),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
