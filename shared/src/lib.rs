@@ -16,6 +16,7 @@ pub mod gcj02;
 pub mod geo;
 pub mod geometry;
 pub mod gpx;
+pub mod grid_index;
 pub mod ids;
 pub mod plan;
 pub mod report;

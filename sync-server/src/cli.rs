@@ -1,5 +1,5 @@
-//! The command line: `serve`, `seed-demo`, `add-user`, `backup`, `migrate-to-postgres` and
-//! `crs-check`, with layered configuration.
+//! The command line: `serve`, `seed-demo`, `add-user`, `backup`, `migrate-to-postgres`,
+//! `crs-check` and `import`, with layered configuration.
 
 use crate::auth::user_rules::parse_role;
 use crate::settings::{DEFAULT_DATA_DIR, DEFAULT_LISTEN, Flags, Settings, env_var, keys};
@@ -56,6 +56,37 @@ enum Command {
     /// position; exits non-zero if any lands farther than the tolerance.
     #[command(after_long_help = config_help())]
     CrsCheck(CrsCheckArgs),
+    /// Import a layer of the city's base data (departments, work-grids, unit-grids,
+    /// components) from GeoJSON, a Shapefile (.shp with its .dbf/.prj/.cpg, or a .zip),
+    /// a GeoPackage or CSV. Without --apply a dry run: prints what would change and every
+    /// problem, exits non-zero if there is an error. With --apply the same checks, then the
+    /// import, if there is no error; run it again with a corrected file to update by code.
+    #[command(after_long_help = config_help())]
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+struct ImportArgs {
+    #[command(flatten)]
+    location: Location,
+    /// departments, work-grids, unit-grids or components.
+    #[arg(long)]
+    layer: crate::import::Layer,
+    #[arg(long, value_name = "FILE")]
+    file: PathBuf,
+    /// The layer of a GeoPackage, or the .shp in a zip, when the file holds several.
+    #[arg(long)]
+    table: Option<String>,
+    /// The system of the file's coordinates: an EPSG code, a PROJ string, gcj02, or survey
+    /// for the configured survey_crs [default: what the file declares; WGS84 for GeoJSON].
+    #[arg(long, value_name = "CRS")]
+    crs: Option<String>,
+    /// Write the import (after the same checks) instead of only reporting.
+    #[arg(long)]
+    apply: bool,
+    /// Also write the whole report as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -187,6 +218,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Backup(args) => back_up(args),
         Command::MigrateToPostgres(args) => migrate_to_postgres(args),
         Command::CrsCheck(args) => crs_check(args),
+        Command::Import(args) => import(args),
     }
 }
 
@@ -375,6 +407,70 @@ fn crs_check(args: CrsCheckArgs) -> anyhow::Result<()> {
         "坐标换算参数精度不够: 最大偏差 {worst:.3} 米超过限差 {} 米 (residual above tolerance)",
         args.tolerance
     );
+    Ok(())
+}
+
+fn import(args: ImportArgs) -> anyhow::Result<()> {
+    use crate::import::{self, Request, Severity, files};
+    let settings = settings(args.location, Flags::default())?;
+    let crs = match args.crs.as_deref() {
+        Some("survey") => Some(
+            settings
+                .survey_crs
+                .clone()
+                .context("未配置城市坐标系 survey_crs (no survey_crs configured)")?,
+        ),
+        other => other.map(str::to_string),
+    };
+    let progress = |stage: &str| eprintln!("{stage}…");
+    progress(&format!("读取 {}", args.file.display()));
+    let file = files::read_path(&args.file, args.table.as_deref())?;
+    let store = open_store(&settings)?;
+    let request = Request {
+        layer: args.layer,
+        crs,
+        apply: args.apply,
+    };
+    let report = import::run(store.as_ref(), file, &request, &progress)?;
+    if let Some(path) = &args.report {
+        std::fs::write(path, serde_json::to_vec_pretty(&report)?)
+            .with_context(|| format!("无法写入报告 {}", path.display()))?;
+    }
+    for p in &report.problems {
+        let severity = match p.severity {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        };
+        let feature = p
+            .feature
+            .map(|n| format!("第 {n} 个要素 "))
+            .unwrap_or_default();
+        let code = p.code.as_deref().unwrap_or("");
+        println!("{severity} {feature}{code} {}", p.message);
+    }
+    let c = report.changes;
+    println!(
+        "{} {} 个要素 ({}, {}): 新增 {}, 修改 {}, 未变 {}, 停用 {}; {} 个错误, {} 个警告",
+        report.layer.label(),
+        report.features,
+        report.format,
+        report.crs,
+        c.new,
+        c.changed,
+        c.unchanged,
+        c.retired,
+        report.errors,
+        report.warnings
+    );
+    anyhow::ensure!(
+        report.errors == 0,
+        "有 {} 个错误,未导入 (fix the errors and run again)",
+        report.errors
+    );
+    match report.applied_version {
+        Some(version) => println!("已导入,参考数据版本 {version} (imported)"),
+        None => println!("校验通过;加 --apply 导入 (dry run passed)"),
+    }
     Ok(())
 }
 

@@ -10,12 +10,13 @@ pub mod backup;
 mod caseflow;
 pub mod cli;
 mod clock;
-mod crs;
+pub mod crs;
 pub mod demo;
 mod error;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 mod guard;
+pub mod import;
 mod migrate;
 mod photos;
 pub mod reference;

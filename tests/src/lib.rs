@@ -16,3 +16,4 @@ pub mod raw;
 pub mod sample_docs;
 pub mod server_process;
 pub mod staff;
+pub mod survey;

@@ -99,6 +99,22 @@ impl Staff {
         Ok((status, answer.unwrap_or(Value::Null)))
     }
 
+    /// POSTs raw bytes (a file); the status and the JSON answer.
+    pub async fn post_bytes(&self, path: &str, body: Vec<u8>) -> anyhow::Result<(u16, Value)> {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .header("content-type", "application/octet-stream")
+            .body(body)
+            .send()
+            .await?;
+        let status = response.status().as_u16();
+        let answer = response.json().await.ok();
+        assert_conforms("POST", path, status, answer.as_ref());
+        Ok((status, answer.unwrap_or(Value::Null)))
+    }
+
     /// A new API key of `channel` (`open311` or `sensor`), created by this (admin) login.
     pub async fn api_key(&self, channel: &str) -> anyhow::Result<String> {
         let body = serde_json::json!({ "name": format!("测试 {channel}"), "channel": channel });

@@ -12,6 +12,7 @@ mod evaluation;
 mod export;
 mod extract;
 mod headers;
+mod import;
 mod intake;
 mod key_gate;
 mod limit;
@@ -90,6 +91,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .merge(users::routes())
         .merge(reference_admin::routes())
         .merge(export::routes())
+        .merge(import::routes())
         .merge(console::api())
 }
 

@@ -15,6 +15,7 @@ mod codec;
 mod columns;
 pub mod device_pending;
 mod docs;
+mod import_rows;
 mod intake;
 mod lease;
 mod login_failures;
@@ -39,6 +40,7 @@ pub use accounts::{DeviceLogin, DeviceRecord, LoginOutcome, LoginRecord, NewUser
 pub use case_writes::{CaseIntake, CaseVersion, NewReaders};
 pub use cases::{CaseFilter, CaseListRow, Department};
 pub use docs::{DocWrite, FeedRow, RefusalRecord, StoredDoc};
+pub use import_rows::{Applied, Held, ImportBase, ImportPlan, Retirements};
 pub use intake::{ApiKeyOwner, Contact};
 pub use lease::DocLease;
 pub use open311::Open311Fields;
@@ -46,8 +48,8 @@ pub use photo_refs::PhotoRefs;
 pub use ports::{
     AccountStore, CaseStore, CaseWriter, CategoryStore, CityStore, DevicePendingStore,
     DocumentStore, IntakeStore, LoginFailureStore, Open311Store, PhotoIndex, PhotoRefIndex,
-    ReferenceAnswers, ReferenceCatalog, ReferenceEditor, SecurityLog, StatsStore, Store,
-    TrackStore, UserStore, VehicleStore, WarningStore,
+    ReferenceAnswers, ReferenceCatalog, ReferenceEditor, ReferenceImport, SecurityLog, StatsStore,
+    Store, TrackStore, UserStore, VehicleStore, WarningStore,
 };
 pub use postgres::PgStorage;
 pub(crate) use reference::in_service;

@@ -25,6 +25,7 @@ use super::docs::DocRow;
 use super::docs::DocWrite;
 use super::docs::FeedRow;
 use super::docs::RefusalRecord;
+use super::import_rows::{Applied, ImportBase, ImportPlan};
 use super::intake::ApiKeyOwner;
 use super::photo_refs::DocVersion;
 use super::photo_refs::PhotoRefs;
@@ -390,6 +391,16 @@ pub trait ReferenceEditor {
 }
 
 /// The store of shifts and track segments and the replay's reads.
+/// Importing a city's base data (`crate::import`): what is held, and the plan written.
+pub trait ReferenceImport {
+    /// Every reference row, retired or not, at one reference version.
+    fn import_base(&self) -> Result<ImportBase, StorageError>;
+
+    /// Writes `plan` in one transaction at one new reference version, unless the reference
+    /// data moved on since `plan.base_version` (then nothing is written).
+    fn apply_import(&self, plan: ImportPlan) -> Result<Applied, StorageError>;
+}
+
 pub trait TrackStore {
     /// The user named by id or username.
     fn person(&self, name_or_id: &str) -> Result<Option<Person>, StorageError>;
@@ -548,6 +559,7 @@ pub trait Store:
     + ReferenceAnswers
     + ReferenceCatalog
     + ReferenceEditor
+    + ReferenceImport
     + TrackStore
     + VehicleStore
     + PhotoIndex

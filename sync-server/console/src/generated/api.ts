@@ -166,6 +166,14 @@ export type ChangeUser = {
   roles?: Role[] | null
 }
 
+/** How many rows an import adds, changes, leaves and retires. */
+export type Changes = {
+  changed: number
+  new: number
+  retired: number
+  unchanged: number
+}
+
 export type Class = {
   code: number
   kind: Kind
@@ -512,6 +520,28 @@ export type HistoryEntry = WorkflowEvent & ({
   user_name: string | null
 })
 
+/** The report of a dry run, and of an import once confirmed (`applied_version`). */
+export type ImportReport = {
+  /**
+   * The reference version the import was written at; absent for a dry run, or when there
+   * were errors.
+   */
+  applied_version: number | null
+  changes: Changes
+  /** The system the coordinates were read in. */
+  crs: string
+  /** The system the file declares, if any. */
+  declared_crs: string | null
+  errors: number
+  features: number
+  /** GeoJSON, Shapefile, GeoPackage or CSV. */
+  format: string
+  layer: Layer
+  /** At most 1,000, errors first. */
+  problems: Problem[]
+  warnings: number
+}
+
 /** The person a work grid is assigned to. */
 export type Inspector = {
   display_name: string
@@ -549,6 +579,9 @@ export type InspectorsAnswer = {
 
 /** 部件 (a physical city asset) or 事件 (a situation). */
 export type Kind = "component" | "event"
+
+/** One layer of a city's base data. */
+export type Layer = "departments" | "work-grids" | "unit-grids" | "components"
 
 export type LoginRequest = {
   app_version?: string | null
@@ -743,6 +776,19 @@ export type Position = {
  */
 export type PositionSystem = "wgs84" | "gcj02"
 
+/** One problem, located for the map when it has a place. */
+export type Problem = {
+  code: string | null
+  /** The feature's number in the file, from 1. */
+  feature: number | null
+  kind: ProblemKind
+  message: string
+  position: null | LonLat
+  severity: Severity
+}
+
+export type ProblemKind = "missing_field" | "bad_code" | "duplicate_code" | "wrong_geometry" | "unconvertible" | "invalid_polygon" | "overlap" | "gap" | "outside_grids" | "grid_contradicts_code" | "unknown_department" | "unknown_work_grid" | "unknown_inspector" | "retires_in_use"
+
 /** A rating as recorded. */
 export type Rated = {
   satisfaction: Satisfaction
@@ -917,6 +963,8 @@ export type ServiceRequest = {
   updated_datetime: string
   zipcode: string | null
 }
+
+export type Severity = "error" | "warning"
 
 /** A shift as the device reports it: 上班 at `started_at`, 下班 at `ended_at`. */
 export type ShiftReport = {

@@ -5,6 +5,7 @@
 mod catalog;
 mod categories;
 mod edit;
+pub(super) mod import;
 mod query;
 mod seed;
 pub(super) mod version;

@@ -1,5 +1,6 @@
 //! Reference data of a city (departments, grids, components) and seeding it with its users.
 
+use super::import;
 use crate::storage::CityStore;
 use crate::storage::accounts::{NewUser, insert_user};
 use crate::storage::{Storage, StorageError};
@@ -80,62 +81,16 @@ impl CityStore for Storage {
     }
 }
 
+/// The city's rows at the first reference version, written as an import writes them.
 fn insert_seed(c: &Connection, seed: &CitySeed) -> Result<(), StorageError> {
-    for d in &seed.departments {
-        c.prepare_cached("INSERT INTO departments (id, code, name) VALUES (?1, ?2, ?3)")?
-            .execute((d.id, &d.code, &d.name))?;
-    }
+    const FIRST: i64 = 1;
+    import::upsert_departments(c, &seed.departments, FIRST)?;
     for user in &seed.users {
         insert_user(c, user)?;
     }
-    for w in &seed.work_grids {
-        c.prepare_cached(
-            "INSERT INTO work_grids (code, name, inspector_user) VALUES (?1, ?2, ?3)",
-        )?
-        .execute((
-            w.code.as_str(),
-            &w.name,
-            w.inspector.as_ref().map(|u| u.as_bytes().as_slice()),
-        ))?;
-    }
-    for g in &seed.unit_grids {
-        c.prepare_cached(
-            "INSERT INTO unit_grids (code, street_code, street_name, community_code,
-               community_name, work_grid, min_lon, min_lat, max_lon, max_lat, polygon)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )?
-        .execute((
-            g.code.as_str(),
-            g.code.street(),
-            &g.street_name,
-            g.code.community(),
-            &g.community_name,
-            g.work_grid.as_str(),
-            g.min_lon,
-            g.min_lat,
-            g.max_lon,
-            g.max_lat,
-            serde_json::to_string(&g.polygon).expect("coordinates always serialize"),
-        ))?;
-    }
-    for p in &seed.components {
-        c.prepare_cached(
-            "INSERT INTO components (id, class, subclass, lon, lat, unit_grid,
-               owner_department, maintainer_department)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?
-        .execute((
-            p.id.as_str(),
-            p.id.class(),
-            p.id.subclass(),
-            p.lon,
-            p.lat,
-            p.unit_grid.as_str(),
-            p.owner_department,
-            p.maintainer_department,
-        ))?;
-    }
-    Ok(())
+    import::upsert_work_grids(c, &seed.work_grids, FIRST)?;
+    import::upsert_unit_grids(c, &seed.unit_grids, FIRST)?;
+    import::upsert_components(c, &seed.components, FIRST)
 }
 
 fn summary(c: &Connection) -> Result<CitySummary, StorageError> {

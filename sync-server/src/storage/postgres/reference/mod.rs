@@ -7,6 +7,7 @@
 mod catalog;
 mod categories;
 mod edit;
+mod import;
 mod query;
 mod seed;
 mod version;
