@@ -35,7 +35,7 @@ enum Command {
     Serve(ServeArgs),
     /// Write the demo city (苏州市姑苏区) and its logins into a database that has no users yet.
     #[command(after_long_help = config_help())]
-    SeedDemo(Location),
+    SeedDemo(SeedDemoArgs),
     /// Create a user account.
     #[command(after_long_help = config_help())]
     AddUser(AddUserArgs),
@@ -110,7 +110,7 @@ struct CrsCheckArgs {
 /// Which configuration and database to use.
 #[derive(Debug, Args)]
 struct Location {
-    /// TOML configuration file (keys: listen, data_dir, demo, max_body_bytes, token_ttl_days,
+    /// TOML configuration file (keys: listen, data_dir, demo, demo_scale, max_body_bytes, token_ttl_days,
     /// categories_file, calendar_file, time_limits_file, max_photo_bytes, console_dir,
     /// map_tile_url, database_url, database_connections, photo_store_url, photo_store_endpoint,
     /// photo_store_region, photo_store_access_key_id, photo_store_secret_access_key,
@@ -132,6 +132,19 @@ struct ServeArgs {
     /// Seed the demo city on start if the database has no users, and print the demo logins.
     #[arg(long)]
     demo: bool,
+    /// The demo city's size: small, or seed for the seed's 1,305 unit grids and 408,000
+    /// components [default: small].
+    #[arg(long, value_name = "SCALE")]
+    demo_scale: Option<demo::DemoScale>,
+}
+
+#[derive(Debug, Args)]
+struct SeedDemoArgs {
+    #[command(flatten)]
+    location: Location,
+    /// small, or seed for the seed's 1,305 unit grids and 408,000 components [default: small].
+    #[arg(long, value_name = "SCALE")]
+    scale: Option<demo::DemoScale>,
 }
 
 #[derive(Debug, Args)]
@@ -174,7 +187,7 @@ struct MigrateArgs {
 fn config_help() -> String {
     let mut help = format!(
         "Configuration, each layer overriding the one before:\n  \
-         1. defaults: listen = {DEFAULT_LISTEN}, data_dir = {DEFAULT_DATA_DIR}, demo = false,\n     \
+         1. defaults: listen = {DEFAULT_LISTEN}, data_dir = {DEFAULT_DATA_DIR}, demo = false, demo_scale = small,\n     \
          max_body_bytes = 16777216 (16 MiB), token_ttl_days = 30, categories_file = built-in table,\n     \
          calendar_file = built-in working calendar (holidays, make-up workdays),\n     \
          time_limits_file = built-in 处置时限 per subcategory and urgency,\n     \
@@ -213,7 +226,7 @@ pub fn run() -> anyhow::Result<()> {
         .init();
     match cli.command {
         Command::Serve(args) => serve(args),
-        Command::SeedDemo(location) => seed_demo(location),
+        Command::SeedDemo(args) => seed_demo(args),
         Command::AddUser(args) => add_user(args),
         Command::Backup(args) => back_up(args),
         Command::MigrateToPostgres(args) => migrate_to_postgres(args),
@@ -236,6 +249,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Flags {
             listen: args.listen,
             demo: args.demo.then_some(true),
+            demo_scale: args.demo_scale,
             ..Flags::default()
         },
     )?;
@@ -247,22 +261,43 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let listener = tokio::net::TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("无法监听 {} (cannot bind)", settings.listen))?;
-        announce(listener.local_addr()?, settings.demo)?;
+        announce(
+            listener.local_addr()?,
+            settings.demo.then_some(settings.demo_scale),
+        )?;
         launch(settings, listener, shutdown_signal()).await
     })
 }
 
-fn announce(addr: SocketAddr, demo_mode: bool) -> anyhow::Result<()> {
+/// Inspectors listed one by one; a larger demo city's are summed up in a line.
+const LISTED_INSPECTORS: usize = 12;
+
+fn announce(addr: SocketAddr, demo: Option<demo::DemoScale>) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "cgt-server listening on http://{addr}")?;
-    if demo_mode {
+    if let Some(scale) = demo {
         writeln!(
             out,
             "演示账号 (demo logins), 密码 (password): {}",
             demo::DEMO_PASSWORD
         )?;
-        for (username, name, role) in demo::logins() {
+        let logins = demo::logins(scale);
+        let inspectors = logins.iter().filter(|l| l.2 == Role::Inspector).count();
+        let mut listed = 0;
+        for (username, name, role) in &logins {
+            if *role == Role::Inspector {
+                listed += 1;
+                if listed > LISTED_INSPECTORS {
+                    continue;
+                }
+            }
             writeln!(out, "  {username:<12} {:<6} {name}", role.label())?;
+        }
+        if inspectors > LISTED_INSPECTORS {
+            writeln!(
+                out,
+                "  … 共 {inspectors} 名监督员 (inspector01 … inspector{inspectors})"
+            )?;
         }
     }
     out.flush()?;
@@ -293,10 +328,14 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-fn seed_demo(location: Location) -> anyhow::Result<()> {
-    let settings = settings(location, Flags::default())?;
+fn seed_demo(args: SeedDemoArgs) -> anyhow::Result<()> {
+    let flags = Flags {
+        demo_scale: args.scale,
+        ..Flags::default()
+    };
+    let settings = settings(args.location, flags)?;
     let storage = open_store(&settings)?;
-    match demo::seed(storage.as_ref())? {
+    match demo::seed(storage.as_ref(), settings.demo_scale)? {
         Some(s) => println!(
             "演示城市已写入 (demo city seeded) {}: {} 个用户, {} 个部门, {} 个单元网格, {} 个工作网格, {} 个部件",
             settings.data_dir.display(),

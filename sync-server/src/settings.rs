@@ -3,6 +3,7 @@
 //! combined by figment. Each setting is named once, as a field of [`Settings`]; its file key is
 //! the field's name and its variable `CGT_` with the name in capitals.
 
+use crate::demo::DemoScale;
 use figment::Figment;
 use figment::providers::Serialized;
 use serde::{Deserialize, Serialize};
@@ -39,6 +40,9 @@ pub struct Settings {
     pub database_connections: usize,
     /// Seed the demo city on start when the database has no users.
     pub demo: bool,
+    /// The demo city's size: `small` (432 unit grids, 5,000 components) or `seed` (the seed's
+    /// 1,305 unit grids, 408,000 components and 130 inspectors).
+    pub demo_scale: DemoScale,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// How long a login token stays valid.
@@ -79,6 +83,7 @@ impl Default for Settings {
             database_url: None,
             database_connections: DEFAULT_DATABASE_CONNECTIONS,
             demo: false,
+            demo_scale: DemoScale::Small,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             token_ttl_days: DEFAULT_TOKEN_TTL_DAYS,
             categories_file: None,
@@ -268,6 +273,8 @@ pub struct Flags {
     pub data_dir: Option<PathBuf>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub demo: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub demo_scale: Option<DemoScale>,
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -455,7 +462,8 @@ mod tests {
     #[test]
     fn each_setting_has_one_variable_and_the_relative_keys_are_settings() {
         let keys = keys();
-        assert_eq!(keys.len(), 19);
+        assert_eq!(keys.len(), 20);
+        assert!(keys.iter().any(|k| env_var(k) == "CGT_DEMO_SCALE"));
         assert!(keys.iter().any(|k| env_var(k) == "CGT_MAP_TILE_URL"));
         assert!(keys.iter().any(|k| env_var(k) == "CGT_DATABASE_URL"));
         assert!(

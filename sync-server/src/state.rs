@@ -66,7 +66,7 @@ impl AppState {
         let table = load_categories(&settings)?;
         let storage = open_store(&settings)?;
         if settings.demo
-            && let Some(summary) = demo::seed(storage.as_ref())?
+            && let Some(summary) = demo::seed(storage.as_ref(), settings.demo_scale)?
         {
             tracing::info!(
                 users = summary.users,

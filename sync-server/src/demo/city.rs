@@ -52,19 +52,11 @@ pub struct City {
 pub fn build_city() -> City {
     let county: CountyCode = COUNTY.parse().expect("the demo county code is valid");
     let mut rng = StdRng::seed_from_u64(SEED);
-    let people = people(&mut rng);
+    let people = people(&mut rng, INSPECTORS.map(str::to_string));
     let (unit_grids, work_grids) = grids(&county);
     let components = components(&county, &unit_grids, &mut rng);
     City {
-        departments: DEPARTMENTS
-            .iter()
-            .zip(1..)
-            .map(|(&(code, name), id)| DepartmentRow {
-                id,
-                code: code.into(),
-                name: name.into(),
-            })
-            .collect(),
+        departments: departments(),
         people,
         work_grids,
         unit_grids,
@@ -72,7 +64,25 @@ pub fn build_city() -> City {
     }
 }
 
-fn people(rng: &mut StdRng) -> Vec<Person> {
+/// The departments of [`DEPARTMENTS`], ids from 1.
+pub(super) fn departments() -> Vec<DepartmentRow> {
+    DEPARTMENTS
+        .iter()
+        .zip(1..)
+        .map(|(&(code, name), id)| DepartmentRow {
+            id,
+            code: code.into(),
+            name: name.into(),
+        })
+        .collect()
+}
+
+/// The centre's staff, one login per role, then the inspectors `inspector01`, `inspector02`, …
+/// with the names given.
+pub(super) fn people(
+    rng: &mut StdRng,
+    inspectors: impl IntoIterator<Item = String>,
+) -> Vec<Person> {
     let staff = [
         ("admin", "马超", Role::Admin, None),
         ("operator1", "陈静", Role::Operator, None),
@@ -89,9 +99,11 @@ fn people(rng: &mut StdRng) -> Vec<Person> {
         ("supervisor1", "郑华", Role::PatrolSupervisor, None),
         ("leader1", "王建国", Role::Leader, None),
     ]
-    .map(|(username, name, role, department)| (username.to_string(), name, role, department));
+    .map(|(username, name, role, department)| {
+        (username.to_string(), name.to_string(), role, department)
+    });
     let inspectors = (1..)
-        .zip(INSPECTORS)
+        .zip(inspectors)
         .map(|(i, name)| (format!("inspector{i:02}"), name, Role::Inspector, None));
     staff
         .into_iter()
@@ -99,7 +111,7 @@ fn people(rng: &mut StdRng) -> Vec<Person> {
         .map(|(username, name, role, department)| Person {
             id: UserId(uuid::Builder::from_random_bytes(rng.random()).into_uuid()),
             username,
-            display_name: name.into(),
+            display_name: name,
             role,
             department,
         })
@@ -173,40 +185,59 @@ fn grids(county: &CountyCode) -> (Vec<UnitGridRow>, Vec<(WorkGridRow, String)>) 
 }
 
 fn components(county: &CountyCode, grids: &[UnitGridRow], rng: &mut StdRng) -> Vec<ComponentRow> {
-    let total: u32 = COMPONENT_MIX.iter().map(|m| m.2).sum();
-    let mut serials: HashMap<(u8, u8), u32> = HashMap::new();
+    let mut serials = Serials::default();
     (0..COMPONENTS)
         .map(|_| {
-            let mut pick = rng.random_range(0..total);
-            let &(class, subclass, _, owner, maintainer) = COMPONENT_MIX
-                .iter()
-                .find(|m| {
-                    let hit = pick < m.2;
-                    pick = pick.saturating_sub(m.2);
-                    hit
-                })
-                .expect("the pick is below the total weight");
-            let serial = serials.entry((class, subclass)).or_insert(0);
-            *serial += 1;
-            let grid = &grids[rng.random_range(0..grids.len())];
-            let inside = |rng: &mut StdRng, lo: f64, hi: f64| {
-                round7(lo + (0.05 + 0.9 * rng.random::<f64>()) * (hi - lo))
-            };
-            ComponentRow {
-                id: ComponentId::compose(county, class, subclass, *serial)
-                    .expect("demo component ids are valid"),
-                lon: inside(rng, grid.min_lon, grid.max_lon),
-                lat: inside(rng, grid.min_lat, grid.max_lat),
-                unit_grid: grid.code.clone(),
-                owner_department: owner,
-                maintainer_department: maintainer,
-            }
+            component(county, rng, &mut serials, |rng| {
+                let grid = &grids[rng.random_range(0..grids.len())];
+                let inside = |rng: &mut StdRng, lo: f64, hi: f64| {
+                    round7(lo + (0.05 + 0.9 * rng.random::<f64>()) * (hi - lo))
+                };
+                let lon = inside(rng, grid.min_lon, grid.max_lon);
+                let lat = inside(rng, grid.min_lat, grid.max_lat);
+                (grid.code.clone(), [lon, lat])
+            })
         })
         .collect()
 }
 
+/// The last serial given in each (class, subclass).
+pub(super) type Serials = HashMap<(u8, u8), u32>;
+
+/// A component of a class drawn from [`COMPONENT_MIX`], then placed by `place` (its unit grid
+/// and position).
+pub(super) fn component(
+    county: &CountyCode,
+    rng: &mut StdRng,
+    serials: &mut Serials,
+    place: impl FnOnce(&mut StdRng) -> (GridCode, [f64; 2]),
+) -> ComponentRow {
+    let total: u32 = COMPONENT_MIX.iter().map(|m| m.2).sum();
+    let mut pick = rng.random_range(0..total);
+    let &(class, subclass, _, owner, maintainer) = COMPONENT_MIX
+        .iter()
+        .find(|m| {
+            let hit = pick < m.2;
+            pick = pick.saturating_sub(m.2);
+            hit
+        })
+        .expect("the pick is below the total weight");
+    let serial = serials.entry((class, subclass)).or_insert(0);
+    *serial += 1;
+    let (unit_grid, [lon, lat]) = place(rng);
+    ComponentRow {
+        id: ComponentId::compose(county, class, subclass, *serial)
+            .expect("demo component ids are valid"),
+        lon,
+        lat,
+        unit_grid,
+        owner_department: owner,
+        maintainer_department: maintainer,
+    }
+}
+
 /// Rounds to 1e-7 degrees (about 1 cm), the precision documents store.
-fn round7(x: f64) -> f64 {
+pub(super) fn round7(x: f64) -> f64 {
     (x * 1e7).round() / 1e7
 }
 

@@ -4,6 +4,7 @@
 
 mod city;
 mod names;
+mod seed_scale;
 
 use city::build_city;
 
@@ -11,8 +12,27 @@ use crate::auth::password::{self, HashError};
 use crate::clock;
 use crate::storage::{CitySeed, CitySummary, NewUser, StorageError, Store, WorkGridRow};
 use cgt_shared::{Role, UserId};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use thiserror::Error;
+
+/// How large a demo city to seed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum DemoScale {
+    /// 432 unit grids, 12 work grids, 5,000 components, 12 inspectors.
+    #[default]
+    Small,
+    /// The seed's city: 1,305 unit grids, 45 work grids, 408,000 components, 130 inspectors.
+    Seed,
+}
+
+fn build(scale: DemoScale) -> city::City {
+    match scale {
+        DemoScale::Small => build_city(),
+        DemoScale::Seed => seed_scale::build_city(),
+    }
+}
 
 /// The password of every demo login.
 pub const DEMO_PASSWORD: &str = "cgt-demo-2026";
@@ -26,8 +46,8 @@ pub enum DemoError {
 }
 
 /// The demo logins: username, display name, role.
-pub fn logins() -> Vec<(String, String, Role)> {
-    build_city()
+pub fn logins(scale: DemoScale) -> Vec<(String, String, Role)> {
+    build(scale)
         .people
         .into_iter()
         .map(|p| (p.username, p.display_name, p.role))
@@ -35,12 +55,18 @@ pub fn logins() -> Vec<(String, String, Role)> {
 }
 
 /// Seeds the demo city unless the database already has users; returns what was written.
-pub(crate) fn seed(storage: &dyn Store) -> Result<Option<CitySummary>, DemoError> {
+pub(crate) fn seed(
+    storage: &dyn Store,
+    scale: DemoScale,
+) -> Result<Option<CitySummary>, DemoError> {
     if storage.user_count()? > 0 {
         return Ok(None);
     }
-    let city = build_city();
+    let city = build(scale);
     let now = clock::now();
+    // One hash for every login: they share the demo password, and hashing it 139 times
+    // would take the seed-scale city's start from seconds to a minute.
+    let password_hash = password::hash(DEMO_PASSWORD)?;
     let mut ids: HashMap<String, UserId> = HashMap::new();
     let mut users = Vec::with_capacity(city.people.len());
     for person in &city.people {
@@ -49,7 +75,7 @@ pub(crate) fn seed(storage: &dyn Store) -> Result<Option<CitySummary>, DemoError
             id: person.id,
             username: person.username.clone(),
             display_name: person.display_name.clone(),
-            password_hash: password::hash(DEMO_PASSWORD)?,
+            password_hash: password_hash.clone(),
             roles: vec![person.role],
             department_id: person.department,
             created_at: now,
@@ -83,7 +109,7 @@ mod tests {
     fn seeding_writes_the_city_once() {
         let dir = tempfile::tempdir().unwrap();
         let storage = crate::storage::Storage::open(dir.path()).unwrap();
-        let summary = seed(&storage)
+        let summary = seed(&storage, DemoScale::Small)
             .unwrap()
             .expect("an empty database is seeded");
         assert_eq!(
@@ -97,14 +123,14 @@ mod tests {
             }
         );
         assert_eq!(
-            seed(&storage).unwrap(),
+            seed(&storage, DemoScale::Small).unwrap(),
             None,
             "a second seed writes nothing"
         );
         let inspector = storage.find_user("inspector07").unwrap().unwrap();
         assert_eq!(inspector.roles, vec![Role::Inspector]);
         assert!(password::verify(DEMO_PASSWORD, &inspector.password_hash));
-        let names: Vec<String> = logins().into_iter().map(|l| l.0).collect();
+        let names: Vec<String> = logins(DemoScale::Small).into_iter().map(|l| l.0).collect();
         for expected in [
             "admin",
             "operator1",

@@ -12,8 +12,8 @@ pub mod files;
 mod layer;
 mod plan;
 pub mod report;
-mod rows;
-mod topology;
+pub(crate) mod rows;
+pub(crate) mod topology;
 
 pub use layer::{Field, Layer};
 pub use report::{Changes, ImportReport, Problem, ProblemKind, Severity};
