@@ -3,7 +3,6 @@
 
 use crate::auth::user_rules::parse_role;
 use crate::settings::{DEFAULT_DATA_DIR, DEFAULT_LISTEN, Flags, Settings, env_var, keys};
-use crate::storage::open_store;
 use crate::{demo, launch};
 use anyhow::Context;
 use cgt_shared::Role;
@@ -334,8 +333,7 @@ fn seed_demo(args: SeedDemoArgs) -> anyhow::Result<()> {
         ..Flags::default()
     };
     let settings = settings(args.location, flags)?;
-    let storage = open_store(&settings)?;
-    match demo::seed(storage.as_ref(), settings.demo_scale)? {
+    match demo::seed_store(&settings)? {
         Some(s) => println!(
             "演示城市已写入 (demo city seeded) {}: {} 个用户, {} 个部门, {} 个单元网格, {} 个工作网格, {} 个部件",
             settings.data_dir.display(),
@@ -450,7 +448,7 @@ fn crs_check(args: CrsCheckArgs) -> anyhow::Result<()> {
 }
 
 fn import(args: ImportArgs) -> anyhow::Result<()> {
-    use crate::import::{self, Request, Severity, files};
+    use crate::import::{self, Request, Severity};
     let settings = settings(args.location, Flags::default())?;
     let crs = match args.crs.as_deref() {
         Some("survey") => Some(
@@ -462,15 +460,18 @@ fn import(args: ImportArgs) -> anyhow::Result<()> {
         other => other.map(str::to_string),
     };
     let progress = |stage: &str| eprintln!("{stage}…");
-    progress(&format!("读取 {}", args.file.display()));
-    let file = files::read_path(&args.file, args.table.as_deref())?;
-    let store = open_store(&settings)?;
     let request = Request {
         layer: args.layer,
         crs,
         apply: args.apply,
     };
-    let report = import::run(store.as_ref(), file, &request, &progress)?;
+    let report = import::run_path(
+        &settings,
+        &args.file,
+        args.table.as_deref(),
+        &request,
+        &progress,
+    )?;
     if let Some(path) = &args.report {
         std::fs::write(path, serde_json::to_vec_pretty(&report)?)
             .with_context(|| format!("无法写入报告 {}", path.display()))?;

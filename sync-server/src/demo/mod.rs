@@ -10,7 +10,10 @@ use city::build_city;
 
 use crate::auth::password::{self, HashError};
 use crate::clock;
-use crate::storage::{CitySeed, CitySummary, NewUser, StorageError, Store, WorkGridRow};
+use crate::settings::Settings;
+use crate::storage::{
+    CitySeed, CitySummary, NewUser, StorageError, Store, WorkGridRow, open_store,
+};
 use cgt_shared::{Role, UserId};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -52,6 +55,12 @@ pub fn logins(scale: DemoScale) -> Vec<(String, String, Role)> {
         .into_iter()
         .map(|p| (p.username, p.display_name, p.role))
         .collect()
+}
+
+/// Seeds the demo city of `settings.demo_scale` into the store `settings` name, unless it has
+/// users (`seed-demo`, tools and benchmarks).
+pub fn seed_store(settings: &Settings) -> anyhow::Result<Option<CitySummary>> {
+    Ok(seed(open_store(settings)?.as_ref(), settings.demo_scale)?)
 }
 
 /// Seeds the demo city unless the database already has users; returns what was written.

@@ -19,11 +19,13 @@ pub use layer::{Field, Layer};
 pub use report::{Changes, ImportReport, Problem, ProblemKind, Severity};
 
 use crate::crs::CrsError;
-use crate::storage::{Applied, StorageError, Store};
+use crate::settings::Settings;
+use crate::storage::{Applied, StorageError, Store, open_store};
 use cgt_shared::Role;
 use convert::ToWgs84;
 use files::{FeatureFile, FileError, Format};
 use plan::{Inspector, Planned};
+use std::path::Path;
 use thiserror::Error;
 
 /// What the import of one file is asked to do.
@@ -51,6 +53,21 @@ pub enum ImportError {
     Stale,
     #[error(transparent)]
     Storage(#[from] StorageError),
+}
+
+/// Imports the file at `path` (`table` its layer, when it holds several) into the store
+/// `settings` name: the command line's `cgt-server import`, and tools.
+pub fn run_path(
+    settings: &Settings,
+    path: &Path,
+    table: Option<&str>,
+    request: &Request,
+    progress: &dyn Fn(&str),
+) -> anyhow::Result<ImportReport> {
+    progress(&format!("读取 {}", path.display()));
+    let file = files::read_path(path, table)?;
+    let store = open_store(settings)?;
+    Ok(run(store.as_ref(), file, request, progress)?)
 }
 
 /// Checks `file` as a layer of `request.layer` and, when asked and without errors, writes it.
@@ -158,4 +175,55 @@ fn inspectors(store: &dyn Store) -> Result<Vec<Inspector>, StorageError> {
             username: u.username,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example city in `sync-server/data/examples/city/` (the README's walk-through) comes
+    /// in clean, layer by layer, and a second time changes nothing.
+    #[test]
+    fn the_example_city_imports_cleanly_and_idempotently() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = crate::storage::Storage::open(dir.path()).unwrap();
+        let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/examples/city");
+        let steps = [
+            (Layer::Departments, "departments.csv", None, 3),
+            (Layer::WorkGrids, "work-grids.csv", None, 2),
+            (Layer::UnitGrids, "unit-grids.geojson", None, 6),
+            (Layer::Components, "components.csv", Some("EPSG:4549"), 12),
+        ];
+        for again in [false, true] {
+            for (layer, name, crs, count) in &steps {
+                let bytes = std::fs::read(examples.join(name)).unwrap();
+                let request = Request {
+                    layer: *layer,
+                    crs: crs.map(str::to_string),
+                    apply: true,
+                };
+                let file = files::read(&bytes, None).unwrap();
+                let report = run(&storage, file, &request, &|_| {}).unwrap();
+                assert_eq!(
+                    (report.errors, report.warnings),
+                    (0, 0),
+                    "{name}: {:?}",
+                    report.problems
+                );
+                let expected = if again {
+                    Changes {
+                        unchanged: *count,
+                        ..Changes::default()
+                    }
+                } else {
+                    Changes {
+                        new: *count,
+                        ..Changes::default()
+                    }
+                };
+                assert_eq!(report.changes, expected, "{name}");
+                assert!(report.applied_version.is_some());
+            }
+        }
+    }
 }

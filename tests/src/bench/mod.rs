@@ -1,6 +1,7 @@
 //! Benchmark scenarios, each returning its figures as one JSON object.
 
 pub mod backlog;
+pub mod city;
 pub mod evaluation;
 pub mod flood;
 pub mod ingest;
