@@ -79,6 +79,11 @@ export const pages: (RouteRecordRaw & { meta: PageMeta })[] = [
     component: () => import('./pages/ReferencePage.vue'),
     meta: { title: '基础数据', roles: ['admin'] },
   },
+  {
+    path: '/import',
+    component: () => import('./pages/ImportPage.vue'),
+    meta: { title: '数据导入', roles: ['admin'] },
+  },
 ]
 
 export const router = createRouter({

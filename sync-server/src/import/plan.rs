@@ -96,6 +96,42 @@ fn in_service<T>(held: &[Held<T>]) -> impl Iterator<Item = &T> {
     held.iter().filter(|h| !h.retired).map(|h| &h.row)
 }
 
+/// Codes listed in a warning about rows retired while still in use.
+const LISTED_CODES: usize = 10;
+
+/// One warning for every row the import retires while rows in service still refer to it:
+/// `in_use` holds each retired row's code and how many refer to it.
+fn still_used(
+    what: &str,
+    dependents: &str,
+    in_use: impl Iterator<Item = (String, u64)>,
+) -> Option<Problem> {
+    let mut used: Vec<(String, u64)> = in_use.filter(|(_, n)| *n > 0).collect();
+    if used.is_empty() {
+        return None;
+    }
+    used.sort();
+    let total: u64 = used.iter().map(|(_, n)| n).sum();
+    let listed: Vec<String> = used
+        .iter()
+        .take(LISTED_CODES)
+        .map(|(code, n)| format!("{code} ({n})"))
+        .collect();
+    let more = if used.len() > LISTED_CODES {
+        " 等"
+    } else {
+        ""
+    };
+    Some(Problem::warning(
+        ProblemKind::RetiresInUse,
+        format!(
+            "文件中没有的 {} 个{what}将停用,仍有 {total} 个{dependents}: {}{more}",
+            used.len(),
+            listed.join(", ")
+        ),
+    ))
+}
+
 pub fn departments(rows: Vec<Numbered<DepartmentDraft>>, base: &ImportBase) -> Planned {
     let mut problems = Vec::new();
     let rows = unique(rows, |d| d.code.clone(), |_| None, &mut problems);
@@ -118,25 +154,14 @@ pub fn departments(rows: Vec<Numbered<DepartmentDraft>>, base: &ImportBase) -> P
         .collect();
     let present = incoming.iter().map(|d| d.id).collect();
     let (write, retire, changes) = compare(incoming, &base.departments, |d| d.id, &present);
-    for id in &retire {
+    let in_use = retire.iter().filter_map(|id| {
         let used = in_service(&base.components)
             .filter(|c| c.owner_department == *id || c.maintainer_department == *id)
-            .count();
-        if used > 0 {
-            let code = base
-                .departments
-                .iter()
-                .find(|h| h.row.id == *id)
-                .map(|h| h.row.code.clone());
-            problems.push(
-                Problem::warning(
-                    ProblemKind::RetiresInUse,
-                    format!("部门将停用,仍有 {used} 个部件由其主管或养护"),
-                )
-                .code(code.unwrap_or_default()),
-            );
-        }
-    }
+            .count() as u64;
+        let code = base.departments.iter().find(|h| h.row.id == *id);
+        code.map(|h| (h.row.code.clone(), used))
+    });
+    problems.extend(still_used("部门", "部件由其主管或养护", in_use));
     Planned {
         plan: ImportPlan {
             base_version: base.version,
@@ -196,20 +221,13 @@ pub fn work_grids(
     }
     let (write, retire, changes) =
         compare(incoming, &base.work_grids, |w| w.code.clone(), &present);
-    for code in &retire {
+    let in_use = retire.iter().map(|code| {
         let used = in_service(&base.unit_grids)
             .filter(|g| &g.work_grid == code)
-            .count();
-        if used > 0 {
-            problems.push(
-                Problem::warning(
-                    ProblemKind::RetiresInUse,
-                    format!("工作网格将停用,仍有 {used} 个单元网格属于它"),
-                )
-                .code(code.as_str()),
-            );
-        }
-    }
+            .count() as u64;
+        (code.to_string(), used)
+    });
+    problems.extend(still_used("工作网格", "单元网格属于它们", in_use));
     Planned {
         plan: ImportPlan {
             base_version: base.version,
@@ -276,15 +294,10 @@ pub fn unit_grids(rows: Vec<Numbered<UnitGridDraft>>, base: &ImportBase) -> Plan
     for c in in_service(&base.components).filter(|c| retiring.contains(&c.unit_grid)) {
         *orphans.entry(&c.unit_grid).or_default() += 1;
     }
-    for (code, used) in orphans {
-        problems.push(
-            Problem::warning(
-                ProblemKind::RetiresInUse,
-                format!("单元网格将停用,仍有 {used} 个部件在其中"),
-            )
-            .code(code.as_str()),
-        );
-    }
+    let in_use = orphans
+        .into_iter()
+        .map(|(code, used)| (code.to_string(), used));
+    problems.extend(still_used("单元网格", "部件在其中", in_use));
     Planned {
         plan: ImportPlan {
             base_version: base.version,
@@ -370,5 +383,133 @@ pub fn components(rows: Vec<Numbered<ComponentDraft>>, base: &ImportBase) -> Pla
         },
         changes,
         problems,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> ImportBase {
+        let ring = vec![
+            [120.0, 31.0],
+            [120.01, 31.0],
+            [120.01, 31.01],
+            [120.0, 31.01],
+            [120.0, 31.0],
+        ];
+        let grid: GridCode = "320508001001001".parse().unwrap();
+        let component = |serial: u32, retired| Held {
+            row: ComponentRow {
+                id: format!("3205080101{serial:06}").parse().unwrap(),
+                lon: 120.005,
+                lat: 31.005,
+                unit_grid: grid.clone(),
+                owner_department: 1,
+                maintainer_department: 1,
+            },
+            retired,
+        };
+        ImportBase {
+            version: 7,
+            departments: vec![Held {
+                row: DepartmentRow {
+                    id: 1,
+                    code: "szglc".into(),
+                    name: "市政".into(),
+                },
+                retired: false,
+            }],
+            unit_grids: vec![Held {
+                row: UnitGridRow {
+                    code: grid.clone(),
+                    street_name: "s".into(),
+                    community_name: "c".into(),
+                    work_grid: "320508001001901".parse().unwrap(),
+                    polygon: ring,
+                    min_lon: 120.0,
+                    min_lat: 31.0,
+                    max_lon: 120.01,
+                    max_lat: 31.01,
+                },
+                retired: false,
+            }],
+            components: vec![component(1, false), component(2, false), component(3, true)],
+            ..ImportBase::default()
+        }
+    }
+
+    fn draft(feature: u64, serial: u32, at: Point, owner: &str) -> Numbered<ComponentDraft> {
+        Numbered {
+            feature,
+            row: ComponentDraft {
+                id: format!("3205080101{serial:06}").parse().unwrap(),
+                position: at,
+                owner: owner.into(),
+                maintainer: owner.into(),
+                unit_grid: None,
+            },
+        }
+    }
+
+    #[test]
+    fn components_are_sorted_into_new_changed_unchanged_and_retired() {
+        let rows = vec![
+            draft(1, 1, [120.005, 31.005], "szglc"),
+            draft(2, 3, [120.005, 31.005], "szglc"),
+            draft(3, 4, [120.006, 31.005], "szglc"),
+            draft(4, 4, [120.006, 31.005], "szglc"),
+            draft(5, 5, [121.0, 31.005], "szglc"),
+            draft(6, 6, [120.005, 31.005], "nosuch"),
+        ];
+        let planned = components(rows, &base());
+        let kinds: Vec<(ProblemKind, Option<u64>)> = planned
+            .problems
+            .iter()
+            .map(|p| (p.kind, p.feature))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (ProblemKind::DuplicateCode, Some(4)),
+                (ProblemKind::OutsideGrids, Some(5)),
+                (ProblemKind::UnknownDepartment, Some(6)),
+                (ProblemKind::UnknownDepartment, Some(6)),
+            ]
+        );
+        // 1 unchanged; 3 was retired and comes back (changed); 4 new; 2 is gone (retired);
+        // 5 and 6 have errors and are neither written nor retired.
+        assert_eq!(
+            planned.changes,
+            Changes {
+                new: 1,
+                changed: 1,
+                unchanged: 1,
+                retired: 1
+            }
+        );
+        assert_eq!(planned.plan.base_version, 7);
+        assert_eq!(planned.plan.components.len(), 2);
+        assert_eq!(
+            planned.plan.retire.components,
+            ["3205080101000002".parse().unwrap()]
+        );
+    }
+
+    #[test]
+    fn rows_retired_while_in_use_make_one_warning() {
+        let in_use = (1..=12)
+            .map(|i| (format!("g{i:02}"), i))
+            .chain([("unused".into(), 0)]);
+        let warning = still_used("单元网格", "部件在其中", in_use).unwrap();
+        assert_eq!(warning.severity, super::super::Severity::Warning);
+        assert!(
+            warning.message.contains("12 个单元网格"),
+            "{}",
+            warning.message
+        );
+        assert!(warning.message.contains("78 个部件"), "{}", warning.message);
+        assert!(warning.message.ends_with(" 等"), "{}", warning.message);
+        assert!(still_used("部门", "x", std::iter::once(("a".into(), 0))).is_none());
     }
 }
