@@ -13,6 +13,7 @@ mod clock;
 pub mod crs;
 pub mod demo;
 mod error;
+mod export;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 mod guard;

@@ -1,6 +1,6 @@
 // 数据导入 as the admin uses it: work grids from CSV, checked and confirmed; unit grids from a
 // zipped Shapefile in EPSG:4549 with mistakes, shown as a report and on the map and refused;
-// the corrected file checked and confirmed.
+// the corrected file checked and confirmed; the unit grids then exported as a GeoPackage.
 
 import { signIn, withConsole } from './browser.mjs'
 
@@ -27,7 +27,7 @@ async function confirm(page) {
 await withConsole(async ({ page, baseUrl, shot }) => {
   await signIn(page, baseUrl, 'admin', process.env.CGT_DEMO_PASSWORD)
   await page.waitForSelector('text=欢迎')
-  await page.click('.el-menu-item:has-text("数据导入")')
+  await page.click('.el-menu-item:has-text("数据导入导出")')
   await page.waitForSelector('input[name=import-file]')
 
   const workGridsChecked = await check(page, '工作网格', '', process.env.CGT_WORK_GRIDS)
@@ -44,7 +44,14 @@ await withConsole(async ({ page, baseUrl, shot }) => {
   const fixedChecked = await check(page, '单元网格', 'EPSG:4549', process.env.CGT_GRIDS)
   const gridsApplied = await confirm(page)
   await shot('import-applied')
+
+  await page.fill('input[name=export-crs]', 'EPSG:4549')
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('.export')])
+  const exported = download.suggestedFilename()
+  const exportedBytes = (await import('node:fs')).statSync(await download.path()).size
   return {
+    exported,
+    exportedBytes,
     workGridsChecked,
     workGridsApplied,
     wrongChecked,

@@ -1,6 +1,6 @@
 //! 数据导入 in chromium: the admin checks and confirms work grids from CSV, sees a Shapefile of
 //! unit grids with mistakes refused with its problems listed and on the map, and confirms the
-//! corrected file; the API then holds the imported grids.
+//! corrected file; the API then holds the imported grids, and the page exports them.
 
 mod common;
 
@@ -83,6 +83,8 @@ async fn the_admin_checks_sees_problems_on_the_map_and_imports() -> anyhow::Resu
     assert!(text("summary").contains("EPSG:4549"), "{seen}");
     assert!(text("fixedChecked").contains("校验通过"), "{seen}");
     assert!(text("gridsApplied").contains("已导入"), "{seen}");
+    assert_eq!(seen["exported"], "unit-grids.gpkg", "{seen}");
+    assert!(seen["exportedBytes"].as_u64().unwrap_or(0) > 4096, "{seen}");
     for shot in ["import-problems.png", "import-applied.png"] {
         assert!(shots.join(shot).is_file(), "{shot}");
     }

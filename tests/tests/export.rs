@@ -63,3 +63,82 @@ async fn components_go_out_in_wgs84_or_the_citys_system() -> anyhow::Result<()> 
     assert_eq!(status, 403);
     Ok(())
 }
+
+/// Grids go out as GeoPackage in EPSG:4549 and come back in through the import unchanged;
+/// work grids go out as GeoJSON outlined by their unit grids; cases as CSV with their status,
+/// department and times.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grids_and_cases_go_out_as_gis_files_and_grids_come_back_unchanged() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(&server_binary(), &dir.path().join("server"))?;
+    let admin = Staff::login(&server.url(), "admin").await?;
+
+    let (status, gpkg) = admin
+        .get_bytes("/api/v1/admin/export/unit-grids.gpkg?crs=EPSG:4549")
+        .await?;
+    assert_eq!(status, 200);
+    assert!(gpkg.starts_with(b"SQLite format 3\0"));
+    let (status, report) = admin
+        .post_bytes("/api/v1/admin/import/unit-grids", gpkg)
+        .await?;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["declared_crs"], "EPSG:4549", "{report}");
+    assert_eq!(report["changes"]["unchanged"], 432, "{report}");
+    assert_eq!(report["changes"]["changed"], 0, "{report}");
+    assert_eq!(report["errors"], 0, "{report}");
+
+    let (status, body) = admin
+        .get_bytes("/api/v1/admin/export/work-grids.geojson")
+        .await?;
+    assert_eq!(status, 200);
+    let work_grids: serde_json::Value = serde_json::from_slice(&body)?;
+    let features = work_grids["features"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(features.len(), 12);
+    assert_eq!(features[0]["geometry"]["type"], "MultiPolygon");
+    assert_eq!(features[0]["properties"]["unit_grids"], 36);
+    assert!(
+        features[0]["properties"]["inspector"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("inspector"))
+    );
+    assert!(
+        work_grids.get("crs").is_none(),
+        "WGS84 GeoJSON names no system"
+    );
+
+    let phone = logged_in(dir.path(), "phone", &server.url(), "inspector01").await?;
+    phone.create_report(cgt_tests::fixtures::garbage_report())?;
+    phone.sync().await?;
+    let (status, csv) = admin
+        .get_bytes("/api/v1/admin/export/cases.csv?crs=EPSG:4549")
+        .await?;
+    assert_eq!(status, 200);
+    let csv = String::from_utf8(csv)?;
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap_or_default();
+    assert!(header.starts_with("case_id,source,status,"), "{header}");
+    assert!(
+        header.contains("reported_at") && header.ends_with(",x,y"),
+        "{header}"
+    );
+    let row = lines.next().unwrap_or_default();
+    assert!(row.contains("+08:00"), "reported in China time: {row}");
+    let x: f64 = row
+        .rsplit(',')
+        .nth(1)
+        .and_then(|x| x.parse().ok())
+        .unwrap_or(f64::NAN);
+    assert!((500_000.0..620_000.0).contains(&x), "{row}");
+    assert_eq!(lines.next(), None);
+
+    let (status, _) = admin
+        .get_bytes("/api/v1/admin/export/cases.csv?from=2026-13-01")
+        .await?;
+    assert_eq!(status, 400);
+    let (status, _) = admin.get_bytes("/api/v1/admin/export/people.csv").await?;
+    assert_eq!(status, 404);
+    Ok(())
+}

@@ -197,7 +197,7 @@ async fn every_documented_route_answers_as_documented() -> anyhow::Result<()> {
             "/api/v1/admin/components?id=3205&limit=10".into(),
         ),
         (
-            "/api/v1/admin/export/components.csv",
+            "/api/v1/admin/export/{file}",
             "/api/v1/admin/export/components.csv?crs=EPSG:4549".into(),
         ),
         ("/api/v1/admin/users", "/api/v1/admin/users".into()),

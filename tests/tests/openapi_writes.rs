@@ -120,6 +120,22 @@ async fn every_documented_write_answers_as_documented() -> anyhow::Result<()> {
         .raw(attach, post("/api/v1/cases/{id}/photos", &photos), 200)
         .await?;
 
+    // A layer of the city's base data, checked (a dry run writes nothing).
+    let import = "/api/v1/admin/import/departments";
+    let departments = calls
+        .request(Method::POST, import)
+        .bearer_auth(admin.token())
+        .header("content-type", "application/octet-stream")
+        .body("code,name\nszglc,市政管理处\n");
+    let report = calls
+        .raw(
+            departments,
+            post("/api/v1/admin/import/{layer}", import),
+            200,
+        )
+        .await?;
+    assert_eq!(report["changes"]["unchanged"], 1, "{report}");
+
     // Keys, sensors, Open311.
     let keys = "/api/v1/admin/api-keys";
     let sensor = calls

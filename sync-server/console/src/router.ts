@@ -82,7 +82,7 @@ export const pages: (RouteRecordRaw & { meta: PageMeta })[] = [
   {
     path: '/import',
     component: () => import('./pages/ImportPage.vue'),
-    meta: { title: '数据导入', roles: ['admin'] },
+    meta: { title: '数据导入导出', roles: ['admin'] },
   },
 ]
 

@@ -1,31 +1,34 @@
-//! Exports of the reference data for a city's GIS (系统管理员 only): the components in service
-//! as CSV, in WGS84 or in the city's own system (`crs=EPSG:4549`, or a PROJ string for a
-//! 城市独立坐标系), converted by PROJ (`crate::crs`).
+//! Exports for a city's GIS (系统管理员 only): unit grids, work grids, components and cases as
+//! CSV, GeoJSON or GeoPackage, in WGS84 or in the city's own system (`crs=EPSG:4549`, a PROJ
+//! string for a 城市独立坐标系, or `survey`), converted by PROJ (`crate::export`).
 
 use super::blocking;
-use super::extract::QueryParams;
-use super::openapi::{Forbidden, LoggedIn};
+use super::extract::{PathParam, QueryParams};
+use super::openapi::{Binary, Forbidden, LoggedIn};
 use crate::auth::AdminSession;
-use crate::crs::Conversion;
-use crate::crs::export::components_csv;
 use crate::error::{ApiError, ErrorBody};
-use crate::reference::ComponentFilter;
+use crate::export::datasets::{self, Dataset};
+use crate::export::{Format, System, write};
 use crate::state::AppState;
+use crate::storage::Store;
 use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
+use cgt_shared::Timestamp;
+use cgt_shared::china_time::{day_bounds, parse_date};
 use serde::Deserialize;
+use std::collections::HashMap;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-/// Components read from the store at a time.
-const PAGE: u32 = 5_000;
+/// Cases written by one export at most.
+const MAX_CASES: u32 = 1_000_000;
 /// The longest system definition accepted (a PROJ string with every parameter fits).
 const MAX_CRS_CHARS: usize = 500;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(components))
+    OpenApiRouter::new().routes(routes!(export))
 }
 
 #[derive(Clone, Debug, Deserialize, IntoParams)]
@@ -35,6 +38,12 @@ pub struct ExportQuery {
     /// city's configured `survey_crs`; WGS84 longitude and latitude when absent.
     #[param(max_length = 500)]
     pub crs: Option<String>,
+    /// Cases only: the first day reported (China date, `2026-12-01`); default 30 days ago.
+    #[param(max_length = 10)]
+    pub from: Option<String>,
+    /// Cases only: the last day reported, included; default today.
+    #[param(max_length = 10)]
+    pub to: Option<String>,
 }
 
 /// The system an export is asked for: none (WGS84), the city's survey system, or one named.
@@ -51,49 +60,108 @@ fn requested(crs: Option<&str>, survey: Option<&str>) -> Result<Option<String>, 
     }
 }
 
-/// The components in service as CSV (`id,unit_grid,owner,maintainer,x,y`), by id.
-#[utoipa::path(get, path = "/api/v1/admin/export/components.csv", tag = "reference",
-    params(ExportQuery),
-    responses((status = 200, description = "CSV", content((String = "text/csv"))),
-        (status = 400, description = "a system PROJ does not know, or a position it cannot convert",
+/// `<dataset>.<format>`: the dataset and the format of a file asked for.
+fn file_name(file: &str) -> Result<(Dataset, Format), ApiError> {
+    let unknown = || {
+        ApiError::not_found(format!(
+            "没有导出 {file:?} (unit-grids, work-grids, components or cases; .csv, .geojson or .gpkg)"
+        ))
+    };
+    let (name, extension) = file.rsplit_once('.').ok_or_else(unknown)?;
+    let dataset = Dataset::parse(name).ok_or_else(unknown)?;
+    let format = extension.parse::<Format>().map_err(|_| unknown())?;
+    Ok((dataset, format))
+}
+
+/// The days `[from, to]` as instants, defaulting to the last 30 days.
+fn period(
+    from: Option<&str>,
+    to: Option<&str>,
+    now: Timestamp,
+) -> Result<(Timestamp, Timestamp), ApiError> {
+    let day = |text: Option<&str>, default: i64| match text {
+        None | Some("") => Ok(default),
+        Some(text) => parse_date(text)
+            .ok_or_else(|| ApiError::bad_request(format!("日期格式应为 2026-12-01,收到 {text:?}"))),
+    };
+    let today = cgt_shared::china_time::day_of(now);
+    let (first, last) = (day(from, today - 30)?, day(to, today)?);
+    if first > last {
+        return Err(ApiError::bad_request("from 晚于 to (from is after to)"));
+    }
+    Ok((day_bounds(first).0, day_bounds(last).1))
+}
+
+fn table(
+    store: &dyn Store,
+    dataset: Dataset,
+    period: (Timestamp, Timestamp),
+) -> Result<crate::export::Table, ApiError> {
+    Ok(match dataset {
+        Dataset::UnitGrids => datasets::unit_grids(&store.import_base()?),
+        Dataset::Components => datasets::components(&store.import_base()?),
+        Dataset::WorkGrids => {
+            let usernames = store
+                .users()?
+                .into_iter()
+                .map(|u| (u.id, u.username))
+                .collect();
+            datasets::work_grids(&store.import_base()?, &usernames)
+        }
+        Dataset::Cases => {
+            let departments: HashMap<i64, String> = store
+                .departments()?
+                .into_iter()
+                .map(|d| (d.id, d.code))
+                .collect();
+            let cases = store.case_export(period.0, period.1, MAX_CASES)?;
+            datasets::cases(&cases, &departments)
+        }
+    })
+}
+
+/// A dataset as a file: `unit-grids`, `work-grids` (outlined by their unit grids),
+/// `components` or `cases` (reported in `from`…`to`, with status, department and times),
+/// as `.csv` (points, or a point inside each outline, as `x,y`), `.geojson` or `.gpkg`.
+#[utoipa::path(get, path = "/api/v1/admin/export/{file}", tag = "reference",
+    params(("file" = String, Path, description = "e.g. components.csv, unit-grids.gpkg, cases.geojson"),
+        ExportQuery),
+    responses((status = 200, description = "the file", content(
+            (String = "text/csv"), (String = "application/geo+json"),
+            (Binary = "application/geopackage+sqlite3"))),
+        (status = 400, description = "a system PROJ does not know, a position it cannot convert, or a bad date",
             body = ErrorBody),
+        (status = 404, description = "no such dataset or format", body = ErrorBody),
         LoggedIn, Forbidden))]
-pub async fn components(
+pub async fn export(
     State(state): State<AppState>,
     _admin: AdminSession,
+    PathParam(file): PathParam<String>,
     QueryParams(query): QueryParams<ExportQuery>,
 ) -> Result<Response, ApiError> {
+    let (dataset, format) = file_name(&file)?;
     let crs = requested(query.crs.as_deref(), state.settings().survey_crs.as_deref())?;
+    let period = period(
+        query.from.as_deref(),
+        query.to.as_deref(),
+        crate::clock::now(),
+    )?;
     let storage = state.store();
     let body = blocking(move || {
-        let to = crs
-            .as_deref()
-            .map(Conversion::from_wgs84)
-            .transpose()
-            .map_err(|e| ApiError::bad_request(e.to_string()))?;
-        let mut components = Vec::new();
-        loop {
-            let page = storage.component_page(ComponentFilter {
-                offset: u32::try_from(components.len()).unwrap_or(u32::MAX),
-                limit: PAGE,
-                ..ComponentFilter::default()
-            })?;
-            let last = page.items.len() < PAGE as usize;
-            components.extend(page.items.into_iter().map(|l| l.component));
-            if last {
-                break;
-            }
+        let system = match crs.as_deref() {
+            Some(definition) => System::named(definition),
+            None => Ok(System::wgs84()),
         }
-        components_csv(&components, to.as_ref()).map_err(|e| ApiError::bad_request(e.to_string()))
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        let table = table(storage.as_ref(), dataset, period)?;
+        write(table, format, &system).map_err(|e| ApiError::bad_request(e.to_string()))
     })
     .await?;
+    let disposition = format!("attachment; filename=\"{file}\"");
     Ok((
         [
-            (CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                CONTENT_DISPOSITION,
-                "attachment; filename=\"components.csv\"",
-            ),
+            (CONTENT_TYPE, format.content_type().to_string()),
+            (CONTENT_DISPOSITION, disposition),
         ],
         body,
     )

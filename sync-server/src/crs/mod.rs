@@ -5,7 +5,6 @@
 //! conversion; GCJ-02 is not a PROJ system (`cgt_shared::gcj02`).
 
 pub mod control;
-pub mod export;
 
 use cgt_shared::geometry::Point;
 use proj::Proj;
@@ -20,6 +19,19 @@ pub enum CrsError {
     Unknown { definition: String, reason: String },
     #[error("坐标 ({x}, {y}) 无法换算 (PROJ: {reason})")]
     Unconvertible { x: f64, y: f64, reason: String },
+}
+
+/// The WKT of the system `definition` (an EPSG code or a PROJ string), as a GeoPackage
+/// records it.
+pub fn system_wkt(definition: &str) -> Result<String, CrsError> {
+    let unknown = |reason: String| CrsError::Unknown {
+        definition: definition.to_string(),
+        reason,
+    };
+    Proj::new(definition)
+        .map_err(|e| unknown(e.to_string()))?
+        .as_wkt(None, None)
+        .map_err(|e| unknown(e.to_string()))
 }
 
 /// A conversion between a city's system and WGS84, in one direction. Points are `[x, y]` in

@@ -4,7 +4,7 @@
 use super::StorageError;
 use super::cases::CaseListRow;
 use super::codec::uuid_from;
-use super::columns::Columns;
+use super::columns::{Columns, Shifted};
 use cgt_shared::caseflow::Source;
 use cgt_shared::caseflow::event::{CaseStatus, Satisfaction};
 use cgt_shared::caseflow::limits::Step;
@@ -26,6 +26,22 @@ pub(super) const RECORD_COLUMNS: &str = "source, reporter, area, reported_at, re
 /// columns of the covering index `cases_for_evaluation`).
 pub(super) const DISPATCHED_COLUMNS: &str = "dispatched_at, department, source, handled_at,
     handle_deadline, closed_at, close_deadline, reworks, supervised, satisfaction, bonus_tenths";
+
+/// The columns of an exported case: its queue line, then its evaluation record.
+pub(super) fn export_sql(placeholders: [&str; 3]) -> String {
+    let [from, to, limit] = placeholders;
+    format!(
+        "SELECT {LIST_COLUMNS}, {RECORD_COLUMNS} FROM cases
+         WHERE reported_at >= {from} AND reported_at < {to}
+         ORDER BY reported_at, doc_id LIMIT {limit}"
+    )
+}
+
+/// An exported case from a row of [`export_sql`].
+pub(super) fn export_row(row: &impl Columns) -> Result<(CaseListRow, CaseRecord), StorageError> {
+    let list_columns = LIST_COLUMNS.split(',').count();
+    Ok((list_row(row)?, record_row(&Shifted(row, list_columns))?))
+}
 
 /// A user id column that may be NULL.
 pub(super) fn opt_user(bytes: Option<Vec<u8>>) -> Result<Option<UserId>, StorageError> {

@@ -62,3 +62,37 @@ impl Columns for rusqlite::Row<'_> {
         Ok(self.get(i)?)
     }
 }
+
+/// The columns of a row from `offset` on: a mapping written for a query's first columns reads
+/// the same columns placed later in a wider query.
+pub(super) struct Shifted<'a, C>(pub &'a C, pub usize);
+
+impl<C: Columns> Columns for Shifted<'_, C> {
+    fn int(&self, i: usize) -> Result<i64, StorageError> {
+        self.0.int(self.1 + i)
+    }
+
+    fn opt_int(&self, i: usize) -> Result<Option<i64>, StorageError> {
+        self.0.opt_int(self.1 + i)
+    }
+
+    fn real(&self, i: usize) -> Result<f64, StorageError> {
+        self.0.real(self.1 + i)
+    }
+
+    fn text(&self, i: usize) -> Result<String, StorageError> {
+        self.0.text(self.1 + i)
+    }
+
+    fn opt_text(&self, i: usize) -> Result<Option<String>, StorageError> {
+        self.0.opt_text(self.1 + i)
+    }
+
+    fn bytes(&self, i: usize) -> Result<Vec<u8>, StorageError> {
+        self.0.bytes(self.1 + i)
+    }
+
+    fn opt_bytes(&self, i: usize) -> Result<Option<Vec<u8>>, StorageError> {
+        self.0.opt_bytes(self.1 + i)
+    }
+}

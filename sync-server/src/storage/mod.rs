@@ -7,6 +7,7 @@
 //! implement the same methods.
 
 pub mod accounts;
+mod case_export;
 mod case_query;
 mod case_rows;
 mod case_writes;
@@ -46,7 +47,7 @@ pub use lease::DocLease;
 pub use open311::Open311Fields;
 pub use photo_refs::PhotoRefs;
 pub use ports::{
-    AccountStore, CaseStore, CaseWriter, CategoryStore, CityStore, DevicePendingStore,
+    AccountStore, CaseExport, CaseStore, CaseWriter, CategoryStore, CityStore, DevicePendingStore,
     DocumentStore, IntakeStore, LoginFailureStore, Open311Store, PhotoIndex, PhotoRefIndex,
     ReferenceAnswers, ReferenceCatalog, ReferenceEditor, ReferenceImport, SecurityLog, StatsStore,
     Store, TrackStore, UserStore, VehicleStore, WarningStore,

@@ -190,6 +190,17 @@ pub trait CaseStore {
 }
 
 /// The store of case writes: a case's new version with its summary and readers, in one job.
+pub trait CaseExport {
+    /// Cases reported in `[from, to)`, oldest first, at most `limit`: each one's queue line
+    /// and evaluation record (status, department, times).
+    fn case_export(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<(CaseListRow, CaseRecord)>, StorageError>;
+}
+
 pub trait CaseWriter {
     /// Stores a case's new version, its summary and its new readers.
     fn record_case_step(
@@ -545,6 +556,7 @@ pub trait Store:
     DocumentStore
     + DevicePendingStore
     + CaseStore
+    + CaseExport
     + CaseWriter
     + WarningStore
     + Open311Store

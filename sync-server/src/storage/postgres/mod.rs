@@ -8,6 +8,7 @@
 //! serialized across processes takes a transaction-scoped advisory lock.
 
 mod accounts;
+mod case_export;
 mod case_writes;
 mod cases;
 mod columns;

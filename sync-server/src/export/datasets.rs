@@ -1,0 +1,192 @@
+//! The tables an export writes, built from what the store holds (rows in service only). Column
+//! names are the ones an import reads, so an exported layer comes back in unchanged.
+
+use super::{ColumnType, Row, Table, Value};
+use crate::storage::{CaseListRow, ImportBase};
+use cgt_shared::china_time::rfc3339;
+use cgt_shared::evaluation::CaseRecord;
+use cgt_shared::geometry::outline;
+use cgt_shared::{Timestamp, UserId};
+use geo::unary_union;
+use geo_types::{Geometry, Point};
+use std::collections::HashMap;
+
+/// A dataset an admin may export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dataset {
+    UnitGrids,
+    WorkGrids,
+    Components,
+    Cases,
+}
+
+impl Dataset {
+    pub fn parse(name: &str) -> Option<Dataset> {
+        match name {
+            "unit-grids" => Some(Dataset::UnitGrids),
+            "work-grids" => Some(Dataset::WorkGrids),
+            "components" => Some(Dataset::Components),
+            "cases" => Some(Dataset::Cases),
+            _ => None,
+        }
+    }
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.to_string())
+}
+
+fn time(at: Option<Timestamp>) -> Value {
+    at.and_then(rfc3339).map_or(Value::Null, Value::Text)
+}
+
+pub fn unit_grids(base: &ImportBase) -> Table {
+    let rows = base
+        .unit_grids
+        .iter()
+        .filter(|h| !h.retired)
+        .map(|h| Row {
+            values: vec![
+                text(h.row.code.as_str()),
+                text(&h.row.street_name),
+                text(&h.row.community_name),
+                text(h.row.work_grid.as_str()),
+            ],
+            geometry: Some(outline(&h.row.polygon).into()),
+        })
+        .collect();
+    Table {
+        name: "unit_grids",
+        columns: vec![
+            ("code", ColumnType::Text),
+            ("street", ColumnType::Text),
+            ("community", ColumnType::Text),
+            ("work_grid", ColumnType::Text),
+        ],
+        rows,
+    }
+}
+
+/// Work grids with the outline of their unit grids together; `usernames` names inspectors.
+pub fn work_grids(base: &ImportBase, usernames: &HashMap<UserId, String>) -> Table {
+    let rows = base
+        .work_grids
+        .iter()
+        .filter(|h| !h.retired)
+        .map(|h| {
+            let members: Vec<_> = base
+                .unit_grids
+                .iter()
+                .filter(|g| !g.retired && g.row.work_grid == h.row.code)
+                .map(|g| outline(&g.row.polygon))
+                .collect();
+            let inspector = h.row.inspector.and_then(|u| usernames.get(&u).cloned());
+            Row {
+                values: vec![
+                    text(h.row.code.as_str()),
+                    text(&h.row.name),
+                    inspector.map_or(Value::Null, Value::Text),
+                    Value::Integer(members.len() as i64),
+                ],
+                geometry: (!members.is_empty())
+                    .then(|| Geometry::MultiPolygon(unary_union(members.iter()))),
+            }
+        })
+        .collect();
+    Table {
+        name: "work_grids",
+        columns: vec![
+            ("code", ColumnType::Text),
+            ("name", ColumnType::Text),
+            ("inspector", ColumnType::Text),
+            ("unit_grids", ColumnType::Integer),
+        ],
+        rows,
+    }
+}
+
+pub fn components(base: &ImportBase) -> Table {
+    let codes: HashMap<i64, &str> = base
+        .departments
+        .iter()
+        .map(|d| (d.row.id, d.row.code.as_str()))
+        .collect();
+    let department = |id: i64| codes.get(&id).map_or(Value::Null, |c| text(c));
+    let rows = base
+        .components
+        .iter()
+        .filter(|h| !h.retired)
+        .map(|h| Row {
+            values: vec![
+                text(h.row.id.as_str()),
+                text(h.row.unit_grid.as_str()),
+                department(h.row.owner_department),
+                department(h.row.maintainer_department),
+            ],
+            geometry: Some(Point::new(h.row.lon, h.row.lat).into()),
+        })
+        .collect();
+    Table {
+        name: "components",
+        columns: vec![
+            ("code", ColumnType::Text),
+            ("unit_grid", ColumnType::Text),
+            ("owner", ColumnType::Text),
+            ("maintainer", ColumnType::Text),
+        ],
+        rows,
+    }
+}
+
+/// Cases with their status, department and times (China time, RFC 3339).
+pub fn cases(cases: &[(CaseListRow, CaseRecord)], departments: &HashMap<i64, String>) -> Table {
+    let rows = cases
+        .iter()
+        .map(|(case, record)| Row {
+            values: vec![
+                text(&case.id.0.to_string()),
+                text(case.source.as_str()),
+                text(case.status.as_str()),
+                text(&case.kind),
+                Value::Integer(i64::from(case.class)),
+                Value::Integer(i64::from(case.subclass)),
+                text(&case.description),
+                text(&case.unit_grid),
+                Value::Integer(i64::from(case.urgent)),
+                case.department
+                    .and_then(|d| departments.get(&d).cloned())
+                    .map_or(Value::Null, Value::Text),
+                time(Some(case.reported_at)),
+                time(record.dispatched_at),
+                time(record.handled_at),
+                time(record.handle_deadline),
+                time(record.closed_at),
+                time(record.close_deadline),
+            ],
+            geometry: Some(Point::new(case.lon, case.lat).into()),
+        })
+        .collect();
+    let columns = [
+        ("case_id", ColumnType::Text),
+        ("source", ColumnType::Text),
+        ("status", ColumnType::Text),
+        ("kind", ColumnType::Text),
+        ("class", ColumnType::Integer),
+        ("subclass", ColumnType::Integer),
+        ("description", ColumnType::Text),
+        ("unit_grid", ColumnType::Text),
+        ("urgent", ColumnType::Integer),
+        ("department", ColumnType::Text),
+        ("reported_at", ColumnType::Text),
+        ("dispatched_at", ColumnType::Text),
+        ("handled_at", ColumnType::Text),
+        ("handle_deadline", ColumnType::Text),
+        ("closed_at", ColumnType::Text),
+        ("close_deadline", ColumnType::Text),
+    ];
+    Table {
+        name: "cases",
+        columns: columns.to_vec(),
+        rows,
+    }
+}
