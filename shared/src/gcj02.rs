@@ -39,6 +39,12 @@ impl PositionSystem {
         }
     }
 
+    /// A position taken in this system, as WGS84 (its accuracy unchanged).
+    pub fn position_to_wgs84(self, p: crate::Position) -> crate::Position {
+        let [lon, lat] = self.to_wgs84([p.lon, p.lat]);
+        crate::Position::new(lat, lon, p.accuracy_m)
+    }
+
     /// A WGS84 `[lon, lat]` as a caller in this system reads it.
     pub fn from_wgs84(self, p: Point) -> Point {
         match self {

@@ -2,7 +2,11 @@
 //! tests) a simulated source stands in, chosen by a configuration string:
 //! `fixed:<lat>,<lon>,<accuracy_m>` stays at one point, `gpx:<path>` replays a recorded GPX track
 //! in real time from the first time it is asked, holding the last point after the end.
+//! Any source may declare the system its positions are in with a suffix — `@gcj02` for a
+//! consumer map SDK (AMap, Tencent) or positions copied from one — and they are converted to
+//! WGS84, which is what reports and tracks store, as they leave it.
 
+use cgt_shared::gcj02::PositionSystem;
 use cgt_shared::gpx::{GpxError, GpxPoint, parse_gpx};
 use cgt_shared::{Position, Timestamp};
 use std::sync::OnceLock;
@@ -10,7 +14,9 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum PositionConfigError {
-    #[error("定位来源配置无效: \"{0}\" (expected fixed:<lat>,<lon>,<accuracy_m> or gpx:<path>)")]
+    #[error(
+        "定位来源配置无效: \"{0}\" (expected fixed:<lat>,<lon>,<accuracy_m> or gpx:<path>, optionally @gcj02)"
+    )]
     Syntax(String),
     #[error("定位来源坐标无效: {0}")]
     Position(#[from] cgt_shared::geo::PositionError),
@@ -24,9 +30,16 @@ pub enum PositionConfigError {
 }
 
 #[derive(Debug)]
-pub enum PositionSource {
+pub enum Simulated {
     Fixed(Position),
     Replay(Replay),
+}
+
+/// A simulated source and the system it declares.
+#[derive(Debug)]
+pub struct PositionSource {
+    pub simulated: Simulated,
+    pub system: PositionSystem,
 }
 
 /// A GPX track played back against the wall clock.
@@ -37,12 +50,23 @@ pub struct Replay {
 }
 
 impl PositionSource {
-    /// The position at `now`, or None when the source has no fix.
+    /// The position at `now` in WGS84, or None when the source has no fix.
     pub fn current(&self, now: Timestamp) -> Option<Position> {
-        match self {
-            PositionSource::Fixed(p) => Some(*p),
-            PositionSource::Replay(replay) => replay.at(now),
-        }
+        let taken = match &self.simulated {
+            Simulated::Fixed(p) => Some(*p),
+            Simulated::Replay(replay) => replay.at(now),
+        };
+        taken.map(|p| self.system.position_to_wgs84(p))
+    }
+}
+
+/// A source's configuration and the system it declares (`…@gcj02`; WGS84 without a suffix).
+pub fn declared_system(config: &str) -> Result<(&str, PositionSystem), PositionConfigError> {
+    match config.rsplit_once('@') {
+        None => Ok((config, PositionSystem::Wgs84)),
+        Some((source, system)) => PositionSystem::parse(system)
+            .map(|system| (source, system))
+            .ok_or_else(|| PositionConfigError::Syntax(config.to_string())),
     }
 }
 
@@ -65,6 +89,14 @@ impl Replay {
 
 /// Builds a source from its configuration string.
 pub fn from_config(config: &str) -> Result<PositionSource, PositionConfigError> {
+    let (source, system) = declared_system(config)?;
+    Ok(PositionSource {
+        simulated: simulated(source)?,
+        system,
+    })
+}
+
+fn simulated(config: &str) -> Result<Simulated, PositionConfigError> {
     let syntax = || PositionConfigError::Syntax(config.to_string());
     match config.split_once(':') {
         Some(("fixed", rest)) => {
@@ -78,7 +110,7 @@ pub fn from_config(config: &str) -> Result<PositionSource, PositionConfigError> 
             };
             let position = Position::new(lat, lon, accuracy);
             position.validate()?;
-            Ok(PositionSource::Fixed(position))
+            Ok(Simulated::Fixed(position))
         }
         Some(("gpx", path)) => {
             let text =
@@ -86,7 +118,7 @@ pub fn from_config(config: &str) -> Result<PositionSource, PositionConfigError> 
                     path: path.to_string(),
                     source,
                 })?;
-            Ok(PositionSource::Replay(Replay::new(parse_gpx(&text)?)))
+            Ok(Simulated::Replay(Replay::new(parse_gpx(&text)?)))
         }
         _ => Err(syntax()),
     }
@@ -110,7 +142,15 @@ mod tests {
             fixed.current(Timestamp(5)),
             Some(Position::new(31.3158, 120.619, 8.0))
         );
+        // A point read off AMap is stored where it is in WGS84, a few hundred metres away.
+        let amap = from_config("fixed:31.3158,120.6190,8@gcj02").unwrap();
+        let stored = amap.current(Timestamp(5)).unwrap();
+        let expected = PositionSystem::Gcj02.to_wgs84([120.619, 31.3158]);
+        assert_eq!([stored.lon, stored.lat], expected);
+        assert_eq!(stored.accuracy_m, 8.0);
+        assert!((300.0..700.0).contains(&stored.distance_m(&Position::new(31.3158, 120.619, 8.0))));
         for bad in [
+            "fixed:31.3,120.6,5@baidu",
             "fixed:31.3",
             "fixed:a,b,c",
             "fixed:95,120,5",
@@ -123,11 +163,14 @@ mod tests {
 
     #[test]
     fn a_replay_follows_the_clock_from_its_first_use_and_holds_the_end() {
-        let replay = PositionSource::Replay(Replay::new(vec![
-            point(0, 31.0),
-            point(10, 31.1),
-            point(20, 31.2),
-        ]));
+        let replay = PositionSource {
+            simulated: Simulated::Replay(Replay::new(vec![
+                point(0, 31.0),
+                point(10, 31.1),
+                point(20, 31.2),
+            ])),
+            system: PositionSystem::Wgs84,
+        };
         let start = Timestamp(50_000_000);
         let lat_at = |ms: i64| replay.current(start.plus_millis(ms)).unwrap().lat;
         assert_eq!(lat_at(0), 31.0);

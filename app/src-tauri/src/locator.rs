@@ -1,9 +1,12 @@
 //! Where the device is. On a phone, the GPS through the Tauri geolocation plugin
 //! (`CGT_POSITION=device`, the default on Android and iOS); on desktop, a simulated source from
 //! the client library (`fixed:<lat>,<lon>,<acc>` or `gpx:<path>`), which is how tests drive it.
+//! A source may declare GCJ-02 (`device@gcj02` for a build whose location provider is a
+//! consumer map SDK); its fixes are converted to WGS84 as they are read.
 
 use crate::error::AppError;
 use cgt_client::position::{self, PositionSource};
+use cgt_shared::gcj02::PositionSystem;
 use cgt_shared::{Position, Timestamp};
 use tauri::AppHandle;
 use tauri_plugin_geolocation::{GeolocationExt, PermissionType, PositionOptions};
@@ -16,15 +19,16 @@ const FIX_MAX_AGE_MS: u32 = 5_000;
 
 pub enum Locator {
     Simulated(PositionSource),
-    Device(AppHandle),
+    Device(AppHandle, PositionSystem),
 }
 
 impl Locator {
     /// The source `config` names. The plugin only has a real GPS behind it on mobile, so
     /// `device` on desktop is refused with a message naming the simulated sources.
     pub fn from_config(app: &AppHandle, config: &str) -> Result<Locator, AppError> {
-        if config.trim() != DEVICE {
-            return Ok(Locator::Simulated(position::from_config(config)?));
+        let (source, system) = position::declared_system(config.trim())?;
+        if source != DEVICE {
+            return Ok(Locator::Simulated(position::from_config(config.trim())?));
         }
         if !cfg!(mobile) {
             return Err(AppError::Config {
@@ -41,14 +45,14 @@ impl Locator {
         {
             tracing::warn!(error = %e, "location permission request failed");
         }
-        Ok(Locator::Device(app.clone()))
+        Ok(Locator::Device(app.clone(), system))
     }
 
     /// The current fix, or `None` while there is none (no permission, no satellites).
     pub fn current(&self, now: Timestamp) -> Option<Position> {
         match self {
             Locator::Simulated(source) => source.current(now),
-            Locator::Device(app) => {
+            Locator::Device(app, system) => {
                 let options = PositionOptions {
                     enable_high_accuracy: true,
                     timeout: FIX_TIMEOUT_MS,
@@ -59,7 +63,8 @@ impl Locator {
                         fix.coords.latitude,
                         fix.coords.longitude,
                         fix.coords.accuracy,
-                    ),
+                    )
+                    .map(|p| system.position_to_wgs84(p)),
                     Err(e) => {
                         tracing::warn!(error = %e, "no GPS fix");
                         None

@@ -2,11 +2,12 @@
 //! today's patrol.
 
 use crate::error::ClientError;
-use crate::position::{PositionSource, Replay};
+use crate::position::{PositionSource, Replay, Simulated};
 use crate::testing::{Fixture, T0};
 use crate::track::Recorded;
 use cgt_shared::Position;
 use cgt_shared::Timestamp;
+use cgt_shared::gcj02::PositionSystem;
 use cgt_shared::gpx::GpxPoint;
 use cgt_shared::track::TrackPoint;
 use cgt_shared::track::filter::DropReason;
@@ -98,7 +99,10 @@ fn today_patrol_from_a_replayed_walk() {
             position: position(i as f64 * 6.0),
         })
         .collect();
-    let source = PositionSource::Replay(Replay::new(walk));
+    let source = PositionSource {
+        simulated: Simulated::Replay(Replay::new(walk)),
+        system: PositionSystem::Wgs84,
+    };
     let shift = f.client.start_shift().unwrap();
     let report = f
         .client
