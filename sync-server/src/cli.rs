@@ -111,7 +111,7 @@ struct CrsCheckArgs {
 struct Location {
     /// TOML configuration file (keys: listen, data_dir, demo, demo_scale, max_body_bytes, token_ttl_days,
     /// categories_file, calendar_file, time_limits_file, max_photo_bytes, console_dir,
-    /// map_tile_url, database_url, database_connections, photo_store_url, photo_store_endpoint,
+    /// map_tile_url, map_tile_system, database_url, database_connections, photo_store_url, photo_store_endpoint,
     /// photo_store_region, photo_store_access_key_id, photo_store_secret_access_key,
     /// survey_crs).
     #[arg(long, value_name = "FILE")]

@@ -4,6 +4,7 @@
 //! the field's name and its variable `CGT_` with the name in capitals.
 
 use crate::demo::DemoScale;
+use cgt_shared::gcj02::PositionSystem;
 use figment::Figment;
 use figment::providers::Serialized;
 use serde::{Deserialize, Serialize};
@@ -61,6 +62,9 @@ pub struct Settings {
     /// XYZ tile URL template for the console's maps (e.g. Tianditu with its key); without
     /// one the maps show vector layers only.
     pub map_tile_url: Option<String>,
+    /// The system of those tiles: `wgs84` (Tianditu, OpenStreetMap) or `gcj02` (AMap,
+    /// Tencent); over GCJ-02 tiles the console draws our WGS84 layers converted by the server.
+    pub map_tile_system: PositionSystem,
     /// An S3-compatible object store for the photos instead of the data folder,
     /// `s3://bucket` or `s3://bucket/prefix`; several server processes may share one.
     pub photo_store_url: Option<String>,
@@ -92,6 +96,7 @@ impl Default for Settings {
             max_photo_bytes: DEFAULT_MAX_PHOTO_BYTES,
             console_dir: PathBuf::from(DEFAULT_CONSOLE_DIR),
             map_tile_url: None,
+            map_tile_system: PositionSystem::Wgs84,
             photo_store_url: None,
             photo_store_endpoint: None,
             photo_store_region: None,
@@ -462,7 +467,8 @@ mod tests {
     #[test]
     fn each_setting_has_one_variable_and_the_relative_keys_are_settings() {
         let keys = keys();
-        assert_eq!(keys.len(), 20);
+        assert_eq!(keys.len(), 21);
+        assert!(keys.iter().any(|k| env_var(k) == "CGT_MAP_TILE_SYSTEM"));
         assert!(keys.iter().any(|k| env_var(k) == "CGT_DEMO_SCALE"));
         assert!(keys.iter().any(|k| env_var(k) == "CGT_MAP_TILE_URL"));
         assert!(keys.iter().any(|k| env_var(k) == "CGT_DATABASE_URL"));

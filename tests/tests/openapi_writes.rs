@@ -136,6 +136,37 @@ async fn every_documented_write_answers_as_documented() -> anyhow::Result<()> {
         .await?;
     assert_eq!(report["changes"]["unchanged"], 1, "{report}");
 
+    // Map points for GCJ-02 tiles: our WGS84 point as AMap's tiles show it, a few hundred
+    // metres away, and back.
+    let points = "/api/v1/map-points?direction=to_gcj02";
+    let shown = calls
+        .json(
+            &operator,
+            post("/api/v1/map-points", points),
+            json!({ "points": [[120.619, 31.3158]] }),
+            200,
+        )
+        .await?;
+    let [lon, lat] = [0, 1].map(|i| shown["points"][0][i].as_f64().unwrap_or(f64::NAN));
+    let moved = cgt_shared::geometry::distance_m([lon, lat], [120.619, 31.3158]);
+    assert!((300.0..700.0).contains(&moved), "{shown}");
+    let back = calls
+        .json(
+            &operator,
+            post(
+                "/api/v1/map-points",
+                "/api/v1/map-points?direction=to_wgs84",
+            ),
+            json!({ "points": [[lon, lat]] }),
+            200,
+        )
+        .await?;
+    let returned = [0, 1].map(|i| back["points"][0][i].as_f64().unwrap_or(f64::NAN));
+    assert!(
+        cgt_shared::geometry::distance_m(returned, [120.619, 31.3158]) < 0.01,
+        "{back}"
+    );
+
     // Keys, sensors, Open311.
     let keys = "/api/v1/admin/api-keys";
     let sensor = calls

@@ -9,6 +9,6 @@ export type { MapConfig } from './generated/api'
 let cached: Promise<MapConfig> | null = null
 
 export function mapConfig(): Promise<MapConfig> {
-  cached ??= get<MapConfig>('/api/v1/map-config').catch(() => ({ tile_url: null }))
+  cached ??= get<MapConfig>('/api/v1/map-config').catch(() => ({ tile_url: null, tile_system: 'wgs84' as const }))
   return cached
 }

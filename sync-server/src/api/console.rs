@@ -1,6 +1,6 @@
 //! The web console (指挥中心控制台): the single-page app built from `sync-server/console/`,
 //! served as static files at `/console/`; `/` sends browsers there; `/api/v1/map-config`
-//! tells signed-in users where the map tiles come from.
+//! tells signed-in users where the map tiles come from and in which system they are drawn.
 
 use super::openapi::LoggedIn;
 use crate::auth::Session;
@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Redirect;
 use axum::routing::get;
 use axum::{Json, Router};
+use cgt_shared::gcj02::PositionSystem;
 use std::path::Path;
 use tower_http::services::{ServeDir, ServeFile};
 use utoipa::ToSchema;
@@ -23,11 +24,15 @@ pub const PATH: &str = "/console/";
 pub struct MapConfig {
     /// An XYZ tile URL template, or `null` for the built-in vector basemap.
     tile_url: Option<String>,
+    /// The system of the tiles; over `gcj02` tiles our WGS84 layers are drawn converted.
+    tile_system: PositionSystem,
 }
 
 /// The map settings of the console (any signed-in user).
 pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(map_config))
+    OpenApiRouter::new()
+        .routes(routes!(map_config))
+        .routes(routes!(super::map_points::convert))
 }
 
 /// Where the map tiles come from.
@@ -36,6 +41,7 @@ pub fn api() -> OpenApiRouter<AppState> {
 async fn map_config(State(state): State<AppState>, _session: Session) -> Json<MapConfig> {
     Json(MapConfig {
         tile_url: state.settings().map_tile_url.clone(),
+        tile_system: state.settings().map_tile_system,
     })
 }
 

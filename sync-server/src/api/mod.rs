@@ -16,6 +16,7 @@ mod import;
 mod intake;
 mod key_gate;
 mod limit;
+mod map_points;
 mod open311;
 mod open311_form;
 pub(crate) mod open311_xml;

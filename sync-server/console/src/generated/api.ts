@@ -600,8 +600,15 @@ export type LoginResponse = Me & {
 export type LonLat = [number, number]
 
 export type MapConfig = {
+  /** The system of the tiles; over `gcj02` tiles our WGS84 layers are drawn converted. */
+  tile_system: PositionSystem
   /** An XYZ tile URL template, or `null` for the built-in vector basemap. */
   tile_url: string | null
+}
+
+/** `[lon, lat]` points. */
+export type MapPoints = {
+  points: LonLat[]
 }
 
 export type Me = {
