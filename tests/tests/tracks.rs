@@ -180,6 +180,32 @@ async fn a_shift_recorded_from_gpx_syncs_through_a_cut_and_replays() -> anyhow::
         .await?;
     assert_eq!(geojson["type"], "FeatureCollection");
 
+    // The admin exports the day's tracks for the city's GIS, in its system.
+    let admin = cgt_tests::staff::Staff::login(&server.url(), "admin").await?;
+    let (status, gpkg) = admin
+        .get_bytes(&format!(
+            "/api/v1/admin/export/tracks.gpkg?crs=EPSG:4549&from={date}&to={date}"
+        ))
+        .await?;
+    assert_eq!(status, 200);
+    let exported = cgt_server::import::files::read(&gpkg, None)?;
+    assert_eq!(exported.declared_crs.as_deref(), Some("EPSG:4549"));
+    assert_eq!(exported.features.len(), 1, "one person, one day");
+    let line = &exported.features[0];
+    assert_eq!(line.attributes["username"], "inspector01");
+    assert_eq!(line.attributes["points"], recorded.kept.to_string());
+    let Some(geo_types::Geometry::LineString(path)) = &line.geometry else {
+        panic!("a track is a line: {:?}", line.geometry);
+    };
+    assert!(
+        path.0.iter().all(|c| (500_000.0..620_000.0).contains(&c.x)),
+        "projected"
+    );
+    let (status, _) = admin
+        .get_bytes("/api/v1/admin/export/tracks.csv?from=2026-01-01&to=2026-03-01")
+        .await?;
+    assert_eq!(status, 400, "at most 31 days");
+
     // Who may see the track.
     let check = |user: &'static str, path: String, expected: u16| {
         let base = server.url();

@@ -15,13 +15,15 @@ use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use cgt_shared::Timestamp;
-use cgt_shared::china_time::{day_bounds, parse_date};
+use cgt_shared::china_time::{date_text, day_bounds, day_of, parse_date};
 use serde::Deserialize;
 use std::collections::HashMap;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+/// Days of tracks one export covers at most.
+const MAX_TRACK_DAYS: i64 = 31;
 /// Cases written by one export at most.
 const MAX_CASES: u32 = 1_000_000;
 /// The longest system definition accepted (a PROJ string with every parameter fits).
@@ -38,10 +40,10 @@ pub struct ExportQuery {
     /// city's configured `survey_crs`; WGS84 longitude and latitude when absent.
     #[param(max_length = 500)]
     pub crs: Option<String>,
-    /// Cases only: the first day reported (China date, `2026-12-01`); default 30 days ago.
+    /// Cases and tracks: the first day (China date, `2026-12-01`); default 30 days ago.
     #[param(max_length = 10)]
     pub from: Option<String>,
-    /// Cases only: the last day reported, included; default today.
+    /// Cases and tracks: the last day, included; default today.
     #[param(max_length = 10)]
     pub to: Option<String>,
 }
@@ -64,7 +66,7 @@ fn requested(crs: Option<&str>, survey: Option<&str>) -> Result<Option<String>, 
 fn file_name(file: &str) -> Result<(Dataset, Format), ApiError> {
     let unknown = || {
         ApiError::not_found(format!(
-            "没有导出 {file:?} (unit-grids, work-grids, components or cases; .csv, .geojson or .gpkg)"
+            "没有导出 {file:?} (unit-grids, work-grids, components, cases or tracks; .csv, .geojson or .gpkg)"
         ))
     };
     let (name, extension) = file.rsplit_once('.').ok_or_else(unknown)?;
@@ -92,6 +94,35 @@ fn period(
     Ok((day_bounds(first).0, day_bounds(last).1))
 }
 
+/// Every person's track of every China day of `period`.
+fn day_tracks(
+    store: &dyn Store,
+    (from, to): (Timestamp, Timestamp),
+) -> Result<Vec<datasets::DayTrack>, ApiError> {
+    let (first, last) = (day_of(from), day_of(to.plus_millis(-1)));
+    if last - first >= MAX_TRACK_DAYS {
+        return Err(ApiError::bad_request(format!(
+            "轨迹一次至多导出 {MAX_TRACK_DAYS} 天 (at most {MAX_TRACK_DAYS} days of tracks)"
+        )));
+    }
+    let mut days = Vec::new();
+    for user in store.users()? {
+        for day in first..=last {
+            let (start, end) = day_bounds(day);
+            let points = store.track_points(user.id, start, end)?;
+            if !points.is_empty() {
+                days.push(datasets::DayTrack {
+                    username: user.username.clone(),
+                    name: user.display_name.clone(),
+                    date: date_text(start),
+                    points,
+                });
+            }
+        }
+    }
+    Ok(days)
+}
+
 fn table(
     store: &dyn Store,
     dataset: Dataset,
@@ -108,6 +139,7 @@ fn table(
                 .collect();
             datasets::work_grids(&store.import_base()?, &usernames)
         }
+        Dataset::Tracks => datasets::tracks(&day_tracks(store, period)?),
         Dataset::Cases => {
             let departments: HashMap<i64, String> = store
                 .departments()?
@@ -121,7 +153,8 @@ fn table(
 }
 
 /// A dataset as a file: `unit-grids`, `work-grids` (outlined by their unit grids),
-/// `components` or `cases` (reported in `from`…`to`, with status, department and times),
+/// `components`, `cases` (reported in `from`…`to`, with status, department and times) or
+/// `tracks` (one line per person and day in `from`…`to`, at most 31 days),
 /// as `.csv` (points, or a point inside each outline, as `x,y`), `.geojson` or `.gpkg`.
 #[utoipa::path(get, path = "/api/v1/admin/export/{file}", tag = "reference",
     params(("file" = String, Path, description = "e.g. components.csv, unit-grids.gpkg, cases.geojson"),

@@ -5,7 +5,8 @@ use super::{ColumnType, Row, Table, Value};
 use crate::storage::{CaseListRow, ImportBase};
 use cgt_shared::china_time::rfc3339;
 use cgt_shared::evaluation::CaseRecord;
-use cgt_shared::geometry::outline;
+use cgt_shared::geometry::{distance_m, outline};
+use cgt_shared::track::TrackPoint;
 use cgt_shared::{Timestamp, UserId};
 use geo::unary_union;
 use geo_types::{Geometry, Point};
@@ -18,6 +19,7 @@ pub enum Dataset {
     WorkGrids,
     Components,
     Cases,
+    Tracks,
 }
 
 impl Dataset {
@@ -27,6 +29,7 @@ impl Dataset {
             "work-grids" => Some(Dataset::WorkGrids),
             "components" => Some(Dataset::Components),
             "cases" => Some(Dataset::Cases),
+            "tracks" => Some(Dataset::Tracks),
             _ => None,
         }
     }
@@ -187,6 +190,53 @@ pub fn cases(cases: &[(CaseListRow, CaseRecord)], departments: &HashMap<i64, Str
     Table {
         name: "cases",
         columns: columns.to_vec(),
+        rows,
+    }
+}
+
+/// One person's track of one China day.
+pub struct DayTrack {
+    pub username: String,
+    pub name: String,
+    pub date: String,
+    pub points: Vec<TrackPoint>,
+}
+
+/// Tracks as lines, one per person and day, with their length and first and last times.
+pub fn tracks(days: &[DayTrack]) -> Table {
+    let rows = days
+        .iter()
+        .filter(|d| !d.points.is_empty())
+        .map(|d| {
+            let line: Vec<[f64; 2]> = d.points.iter().map(|p| [p.lon, p.lat]).collect();
+            let metres: f64 = line.windows(2).map(|w| distance_m(w[0], w[1])).sum();
+            Row {
+                values: vec![
+                    text(&d.username),
+                    text(&d.name),
+                    text(&d.date),
+                    Value::Integer(d.points.len() as i64),
+                    Value::Integer(metres.round() as i64),
+                    time(d.points.first().map(|p| p.at)),
+                    time(d.points.last().map(|p| p.at)),
+                ],
+                geometry: Some(Geometry::LineString(
+                    line.into_iter().map(|[x, y]| (x, y)).collect(),
+                )),
+            }
+        })
+        .collect();
+    Table {
+        name: "tracks",
+        columns: vec![
+            ("username", ColumnType::Text),
+            ("name", ColumnType::Text),
+            ("date", ColumnType::Text),
+            ("points", ColumnType::Integer),
+            ("distance_m", ColumnType::Integer),
+            ("first_at", ColumnType::Text),
+            ("last_at", ColumnType::Text),
+        ],
         rows,
     }
 }
