@@ -62,11 +62,14 @@ impl PositionSource {
 
 /// A source's configuration and the system it declares (`…@gcj02`; WGS84 without a suffix).
 pub fn declared_system(config: &str) -> Result<(&str, PositionSystem), PositionConfigError> {
+    // A GPX path may hold an `@`; only a suffix that names a system declares one.
     match config.rsplit_once('@') {
+        Some((source, system)) => match PositionSystem::parse(system) {
+            Some(system) => Ok((source, system)),
+            None if config.starts_with("gpx:") => Ok((config, PositionSystem::Wgs84)),
+            None => Err(PositionConfigError::Syntax(config.to_string())),
+        },
         None => Ok((config, PositionSystem::Wgs84)),
-        Some((source, system)) => PositionSystem::parse(system)
-            .map(|system| (source, system))
-            .ok_or_else(|| PositionConfigError::Syntax(config.to_string())),
     }
 }
 
@@ -149,6 +152,13 @@ mod tests {
         assert_eq!([stored.lon, stored.lat], expected);
         assert_eq!(stored.accuracy_m, 8.0);
         assert!((300.0..700.0).contains(&stored.distance_m(&Position::new(31.3158, 120.619, 8.0))));
+        assert!(
+            matches!(
+                from_config("gpx:/no/such@folder/walk.gpx"),
+                Err(PositionConfigError::Read { .. })
+            ),
+            "an @ in a GPX path is part of the path"
+        );
         for bad in [
             "fixed:31.3,120.6,5@baidu",
             "fixed:31.3",

@@ -28,10 +28,18 @@ pub fn system_wkt(definition: &str) -> Result<String, CrsError> {
         definition: definition.to_string(),
         reason,
     };
-    Proj::new(definition)
+    // A PROJ string names an operation unless it says it is a system.
+    let system = if definition.trim_start().starts_with('+') && !definition.contains("+type=crs") {
+        format!("{definition} +type=crs")
+    } else {
+        definition.to_string()
+    };
+    let wkt = Proj::new(&system)
         .map_err(|e| unknown(e.to_string()))?
         .as_wkt(None, None)
-        .map_err(|e| unknown(e.to_string()))
+        .map_err(|e| unknown(e.to_string()))?;
+    // On one line, as it is read back (a definition may not hold control characters).
+    Ok(wkt.lines().map(str::trim).collect())
 }
 
 /// A conversion between a city's system and WGS84, in one direction. Points are `[x, y]` in

@@ -91,8 +91,9 @@ pub fn work_grids(base: &ImportBase, usernames: &HashMap<UserId, String>) -> Tab
                     inspector.map_or(Value::Null, Value::Text),
                     Value::Integer(members.len() as i64),
                 ],
-                geometry: (!members.is_empty())
-                    .then(|| Geometry::MultiPolygon(unary_union(members.iter()))),
+                geometry: Some(unary_union(members.iter()))
+                    .filter(|union| !union.0.is_empty())
+                    .map(Geometry::MultiPolygon),
             }
         })
         .collect();
@@ -220,9 +221,11 @@ pub fn tracks(days: &[DayTrack]) -> Table {
                     time(d.points.first().map(|p| p.at)),
                     time(d.points.last().map(|p| p.at)),
                 ],
-                geometry: Some(Geometry::LineString(
-                    line.into_iter().map(|[x, y]| (x, y)).collect(),
-                )),
+                // A day of one point is a point, not a line of one.
+                geometry: Some(match line.as_slice() {
+                    [[x, y]] => Geometry::Point(Point::new(*x, *y)),
+                    _ => Geometry::LineString(line.iter().map(|&[x, y]| (x, y)).collect()),
+                }),
             }
         })
         .collect();

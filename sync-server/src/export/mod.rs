@@ -145,3 +145,39 @@ pub fn write(mut table: Table, format: Format, system: &System) -> Result<Vec<u8
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crs::Conversion;
+    use crate::import::files;
+    use cgt_shared::geometry::distance_m;
+
+    /// A city's own system (a transverse Mercator on its central meridian) written into a
+    /// GeoPackage as one-line WKT, which the import reads back as that system.
+    #[test]
+    fn a_citys_own_system_goes_out_and_comes_back() {
+        let own = "+proj=tmerc +lat_0=0 +lon_0=120.5 +k=1 +x_0=50000 +y_0=-3000000 +ellps=GRS80 +units=m +no_defs";
+        let at = [120.619, 31.3158];
+        let table = Table {
+            name: "components",
+            columns: vec![("code", ColumnType::Text)],
+            rows: vec![Row {
+                values: vec![Value::Text("3205080101000001".into())],
+                geometry: Some(geo_types::Point::new(at[0], at[1]).into()),
+            }],
+        };
+        let bytes = write(table, Format::GeoPackage, &System::named(own).unwrap()).unwrap();
+        let read = files::read(&bytes, None).unwrap();
+        let wkt = read.declared_crs.expect("the system is declared");
+        assert!(!wkt.contains('\n'), "{wkt}");
+        let Some(Geometry::Point(p)) = &read.features[0].geometry else {
+            panic!("a point stays a point");
+        };
+        let back = Conversion::to_wgs84(&wkt)
+            .unwrap()
+            .convert([p.x(), p.y()])
+            .unwrap();
+        assert!(distance_m(back, at) < 0.01, "{back:?}");
+    }
+}

@@ -84,6 +84,23 @@ pub enum Field {
 }
 
 impl Field {
+    pub const ALL: [Field; 9] = [
+        Field::Code,
+        Field::Name,
+        Field::Inspector,
+        Field::Street,
+        Field::Community,
+        Field::WorkGrid,
+        Field::Owner,
+        Field::Maintainer,
+        Field::UnitGrid,
+    ];
+
+    /// Whether an attribute of this (lower-case) name is read by some field.
+    pub fn known(name: &str) -> bool {
+        Field::ALL.iter().any(|f| f.names().contains(&name))
+    }
+
     pub fn names(self) -> &'static [&'static str] {
         match self {
             Field::Code => &[

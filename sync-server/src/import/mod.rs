@@ -116,16 +116,23 @@ pub fn run(
     }
     progress("校验");
     let base = store.import_base()?;
+    let codes = file_codes(&features);
     let planned = match request.layer {
-        Layer::Departments => checked(&features, rows::department, |r| plan::departments(r, &base)),
+        Layer::Departments => checked(&features, rows::department, |r| {
+            plan::departments(r, &base, &codes)
+        }),
         Layer::WorkGrids => {
             let inspectors = inspectors(store)?;
             checked(&features, rows::work_grid, |r| {
-                plan::work_grids(r, &base, &inspectors)
+                plan::work_grids(r, &base, &inspectors, &codes)
             })
         }
-        Layer::UnitGrids => checked(&features, rows::unit_grid, |r| plan::unit_grids(r, &base)),
-        Layer::Components => checked(&features, rows::component, |r| plan::components(r, &base)),
+        Layer::UnitGrids => checked(&features, rows::unit_grid, |r| {
+            plan::unit_grids(r, &base, &codes)
+        }),
+        Layer::Components => checked(&features, rows::component, |r| {
+            plan::components(r, &base, &codes)
+        }),
     };
     problems.extend(planned.problems);
     let (errors, warnings) = ImportReport::list(&mut problems);
@@ -150,6 +157,20 @@ pub fn run(
         problems,
         applied_version,
     })
+}
+
+/// Every code the file writes, whether or not its feature makes a row.
+fn file_codes(features: &[(u64, files::Feature)]) -> std::collections::HashSet<String> {
+    features
+        .iter()
+        .filter_map(|(_, f)| {
+            Field::Code
+                .names()
+                .iter()
+                .find_map(|n| f.attributes.get(*n))
+        })
+        .cloned()
+        .collect()
 }
 
 /// Reads the rows of a layer, then plans them; problems of both stages together.

@@ -59,8 +59,8 @@ fn unique<T, K: Hash + Eq + ToString>(
 
 /// Sorts incoming rows into new, changed and unchanged against `held`, and lists the keys in
 /// service that the file no longer has.
-/// `present` holds the keys of every row of the file, including those left out for errors,
-/// so a row with a problem is never counted as retired.
+/// `present` holds the keys of the held rows the file names, including rows of the file left
+/// out for errors, so a row with a problem is never counted as retired.
 fn compare<T: PartialEq + Clone, K: Hash + Eq + Clone>(
     incoming: Vec<T>,
     held: &[Held<T>],
@@ -90,6 +90,20 @@ fn compare<T: PartialEq + Clone, K: Hash + Eq + Clone>(
         .collect();
     changes.retired = retire.len() as u64;
     (write, retire, changes)
+}
+
+/// The keys of `held` rows whose code the file names (`file_codes`: every code written in it,
+/// readable or not as a row).
+fn held_in_file<T, K: Hash + Eq>(
+    held: &[Held<T>],
+    key: impl Fn(&T) -> K,
+    code: impl Fn(&T) -> String,
+    file_codes: &HashSet<String>,
+) -> HashSet<K> {
+    held.iter()
+        .filter(|h| file_codes.contains(&code(&h.row)))
+        .map(|h| key(&h.row))
+        .collect()
 }
 
 fn in_service<T>(held: &[Held<T>]) -> impl Iterator<Item = &T> {
@@ -132,7 +146,11 @@ fn still_used(
     ))
 }
 
-pub fn departments(rows: Vec<Numbered<DepartmentDraft>>, base: &ImportBase) -> Planned {
+pub fn departments(
+    rows: Vec<Numbered<DepartmentDraft>>,
+    base: &ImportBase,
+    file_codes: &HashSet<String>,
+) -> Planned {
     let mut problems = Vec::new();
     let rows = unique(rows, |d| d.code.clone(), |_| None, &mut problems);
     let ids: HashMap<&str, i64> = base
@@ -152,7 +170,7 @@ pub fn departments(rows: Vec<Numbered<DepartmentDraft>>, base: &ImportBase) -> P
             name: r.row.name,
         })
         .collect();
-    let present = incoming.iter().map(|d| d.id).collect();
+    let present = held_in_file(&base.departments, |d| d.id, |d| d.code.clone(), file_codes);
     let (write, retire, changes) = compare(incoming, &base.departments, |d| d.id, &present);
     let in_use = retire.iter().filter_map(|id| {
         let used = in_service(&base.components)
@@ -181,10 +199,16 @@ pub fn work_grids(
     rows: Vec<Numbered<WorkGridDraft>>,
     base: &ImportBase,
     inspectors: &[Inspector],
+    file_codes: &HashSet<String>,
 ) -> Planned {
     let mut problems = Vec::new();
     let rows = unique(rows, |w| w.code.clone(), |_| None, &mut problems);
-    let present = rows.iter().map(|r| r.row.code.clone()).collect();
+    let present = held_in_file(
+        &base.work_grids,
+        |w| w.code.clone(),
+        |w| w.code.to_string(),
+        file_codes,
+    );
     let by_name: HashMap<&str, UserId> = inspectors
         .iter()
         .map(|i| (i.username.as_str(), i.id))
@@ -243,11 +267,20 @@ pub fn work_grids(
     }
 }
 
-pub fn unit_grids(rows: Vec<Numbered<UnitGridDraft>>, base: &ImportBase) -> Planned {
+pub fn unit_grids(
+    rows: Vec<Numbered<UnitGridDraft>>,
+    base: &ImportBase,
+    file_codes: &HashSet<String>,
+) -> Planned {
     let mut problems = Vec::new();
     let place = |g: &UnitGridDraft| super::rows::place(Some(&g.outline.clone().into()));
     let rows = unique(rows, |g| g.code.clone(), place, &mut problems);
-    let present = rows.iter().map(|r| r.row.code.clone()).collect();
+    let present = held_in_file(
+        &base.unit_grids,
+        |g| g.code.clone(),
+        |g| g.code.to_string(),
+        file_codes,
+    );
     problems.extend(super::topology::check(&rows));
     let work_grids: HashSet<&GridCode> = in_service(&base.work_grids).map(|w| &w.code).collect();
     let mut incoming = Vec::with_capacity(rows.len());
@@ -313,10 +346,19 @@ pub fn unit_grids(rows: Vec<Numbered<UnitGridDraft>>, base: &ImportBase) -> Plan
     }
 }
 
-pub fn components(rows: Vec<Numbered<ComponentDraft>>, base: &ImportBase) -> Planned {
+pub fn components(
+    rows: Vec<Numbered<ComponentDraft>>,
+    base: &ImportBase,
+    file_codes: &HashSet<String>,
+) -> Planned {
     let mut problems = Vec::new();
     let rows = unique(rows, |c| c.id.clone(), |c| Some(c.position), &mut problems);
-    let present = rows.iter().map(|r| r.row.id.clone()).collect();
+    let present = held_in_file(
+        &base.components,
+        |c| c.id.clone(),
+        |c| c.id.to_string(),
+        file_codes,
+    );
     let departments: HashMap<&str, i64> = in_service(&base.departments)
         .map(|d| (d.code.as_str(), d.id))
         .collect();
@@ -462,7 +504,8 @@ mod tests {
             draft(5, 5, [121.0, 31.005], "szglc"),
             draft(6, 6, [120.005, 31.005], "nosuch"),
         ];
-        let planned = components(rows, &base());
+        let codes: HashSet<String> = rows.iter().map(|r| r.row.id.to_string()).collect();
+        let planned = components(rows, &base(), &codes);
         let kinds: Vec<(ProblemKind, Option<u64>)> = planned
             .problems
             .iter()

@@ -11,14 +11,17 @@ use geo_types::Polygon;
 
 /// The smallest overlap or gap reported, in square metres.
 const NOISE_M2: f64 = 1.0;
+/// Pairs of grids whose boxes meet that are measured at most: a city's grids meet a handful of
+/// neighbours each; a file of grids piled on each other stops here with one error.
+const MAX_PAIRS: usize = 1_000_000;
 
 /// Problems of the outlines of `grids` (WGS84): invalid ones are errors (and left out of the
 /// other checks); overlaps and gaps are warnings.
 pub fn check(grids: &[Numbered<UnitGridDraft>]) -> Vec<Problem> {
     let mut problems = Vec::new();
     let Some(origin) = grids
-        .first()
-        .and_then(|g| g.row.outline.exterior().0.first())
+        .iter()
+        .find_map(|g| g.row.outline.exterior().0.first())
     else {
         return problems;
     };
@@ -28,7 +31,14 @@ pub fn check(grids: &[Numbered<UnitGridDraft>]) -> Vec<Problem> {
     let mut valid = Vec::new();
     for grid in grids {
         let outline = &grid.row.outline;
-        if let Err(e) = outline.check_validation() {
+        let fault = if outline.exterior().0.len() < 4 {
+            Some("少于三个顶点 (fewer than 3 vertices)".to_string())
+        } else if !outline.interiors().is_empty() {
+            Some("带内环,单元网格须为简单多边形 (a unit grid has no holes)".to_string())
+        } else {
+            outline.check_validation().err().map(|e| e.to_string())
+        };
+        if let Some(e) = fault {
             problems.push(
                 Problem::error(ProblemKind::InvalidPolygon, format!("多边形无效: {e}"))
                     .at(grid.feature)
@@ -41,7 +51,8 @@ pub fn check(grids: &[Numbered<UnitGridDraft>]) -> Vec<Problem> {
         valid.push((grid, metres));
     }
     let index = GridIndex::new(valid.iter().enumerate().map(|(i, (_, m))| (i, m.clone())));
-    for (i, (grid, metres)) in valid.iter().enumerate() {
+    let mut pairs = 0;
+    'grids: for (i, (grid, metres)) in valid.iter().enumerate() {
         let Some(rect) = metres.bounding_rect() else {
             continue;
         };
@@ -49,6 +60,14 @@ pub fn check(grids: &[Numbered<UnitGridDraft>]) -> Vec<Problem> {
         for (&j, other) in index.near([min.x, min.y, max.x, max.y]) {
             if j <= i {
                 continue;
+            }
+            pairs += 1;
+            if pairs > MAX_PAIRS {
+                problems.push(Problem::error(
+                    ProblemKind::Overlap,
+                    format!("网格互相叠压过多 (more than {MAX_PAIRS} pairs meet); 重叠检查中止"),
+                ));
+                break 'grids;
             }
             let shared = metres.intersection(other);
             let area = shared.unsigned_area();
@@ -145,6 +164,39 @@ mod tests {
         grids[8] = grid(9, 9, &square(120.0012, 31.001));
         let kinds: Vec<ProblemKind> = check(&grids).iter().map(|p| p.kind).collect();
         assert_eq!(kinds, [ProblemKind::Overlap, ProblemKind::Gap]);
+    }
+
+    #[test]
+    fn an_empty_first_grid_does_not_hide_the_others_and_holes_are_refused() {
+        let mut holed = grid(3, 3, &square(120.01, 31.01));
+        let hole = [
+            [120.0102, 31.0102],
+            [120.0104, 31.0102],
+            [120.0104, 31.0104],
+            [120.0102, 31.0102],
+        ];
+        holed
+            .row
+            .outline
+            .interiors_push(outline(&hole).exterior().clone());
+        let bow_tie = [
+            [120.0, 31.0],
+            [120.001, 31.001],
+            [120.001, 31.0],
+            [120.0, 31.001],
+            [120.0, 31.0],
+        ];
+        let problems = check(&[grid(1, 1, &[]), grid(2, 2, &bow_tie), holed]);
+        let faults: Vec<(ProblemKind, Option<u64>)> =
+            problems.iter().map(|p| (p.kind, p.feature)).collect();
+        assert_eq!(
+            faults,
+            [
+                (ProblemKind::InvalidPolygon, Some(1)),
+                (ProblemKind::InvalidPolygon, Some(2)),
+                (ProblemKind::InvalidPolygon, Some(3)),
+            ]
+        );
     }
 
     #[test]

@@ -27,6 +27,27 @@ pub(super) const RECORD_COLUMNS: &str = "source, reporter, area, reported_at, re
 pub(super) const DISPATCHED_COLUMNS: &str = "dispatched_at, department, source, handled_at,
     handle_deadline, closed_at, close_deadline, reworks, supervised, satisfaction, bonus_tenths";
 
+/// Unit grids in service whose bounding box holds the point (`?1` longitude, `?2` latitude),
+/// with their outlines, by code.
+pub(super) const GRIDS_AROUND: &str = "SELECT code, polygon FROM unit_grids WHERE retired = 0
+    AND min_lon <= ?1 AND max_lon >= ?1 AND min_lat <= ?2 AND max_lat >= ?2 ORDER BY code";
+
+/// The first of `candidates` (code, JSON outline) whose outline holds `p` by the boundary rule;
+/// boxes of irregular grids overlap, so the box alone does not say.
+pub(super) fn grid_containing(
+    candidates: Vec<(String, String)>,
+    p: [f64; 2],
+) -> Result<Option<String>, StorageError> {
+    for (code, polygon) in candidates {
+        let ring: Vec<[f64; 2]> = serde_json::from_str(&polygon)
+            .map_err(|e| StorageError::Corrupt(format!("unit_grids.polygon of {code}: {e}")))?;
+        if cgt_shared::geometry::contains(&ring, p) {
+            return Ok(Some(code));
+        }
+    }
+    Ok(None)
+}
+
 /// The columns of an exported case: its queue line, then its evaluation record.
 pub(super) fn export_sql(placeholders: [&str; 3]) -> String {
     let [from, to, limit] = placeholders;

@@ -3,10 +3,11 @@
 
 use super::case_query::{Placeholder, SqlValue, count_query, page_query};
 use super::case_rows::{
-    DISPATCHED_COLUMNS, LIST_COLUMNS, RECORD_COLUMNS, dispatched_record, list_row, opt_user,
-    record_row,
+    DISPATCHED_COLUMNS, GRIDS_AROUND, LIST_COLUMNS, RECORD_COLUMNS, dispatched_record,
+    grid_containing, list_row, opt_user, record_row,
 };
 use super::codec::uuid_from;
+use super::columns::Columns;
 use super::{Storage, StorageError};
 use crate::caseflow::summary::CaseRow;
 use crate::storage::CaseStore;
@@ -320,13 +321,13 @@ impl CaseStore for Storage {
 
     fn grid_at(&self, lon: f64, lat: f64) -> Result<Option<String>, StorageError> {
         self.read(|c| {
-            Ok(c.prepare_cached(
-                "SELECT code FROM unit_grids WHERE retired = 0
-                   AND min_lon <= ?1 AND max_lon >= ?1 AND min_lat <= ?2 AND max_lat >= ?2
-                 ORDER BY code LIMIT 1",
-            )?
-            .query_row((lon, lat), |r| r.get(0))
-            .optional()?)
+            let mut statement = c.prepare_cached(GRIDS_AROUND)?;
+            let mut rows = statement.query((lon, lat))?;
+            let mut candidates = Vec::new();
+            while let Some(row) = rows.next()? {
+                candidates.push((Columns::text(row, 0)?, Columns::text(row, 1)?));
+            }
+            grid_containing(candidates, [lon, lat])
         })
     }
 

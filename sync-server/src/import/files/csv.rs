@@ -33,9 +33,9 @@ pub fn read(bytes: &[u8]) -> Result<FeatureFile, FileError> {
         let record = record.map_err(unreadable)?;
         let mut attributes: Attributes = names
             .iter()
-            .cloned()
-            .zip(record.iter().map(str::to_string))
+            .zip(record.iter())
             .filter(|(_, value)| !value.is_empty())
+            .filter_map(|(name, value)| super::attribute(name, value))
             .collect();
         let geometry = match xy {
             Some((x, y)) => {

@@ -87,11 +87,11 @@ fn attributes(properties: serde_json::Map<String, Value>) -> Attributes {
         .into_iter()
         .filter_map(|(key, value)| {
             let text = match value {
-                Value::Null => return None,
+                Value::Null | Value::Array(_) | Value::Object(_) => return None,
                 Value::String(s) => s,
                 other => other.to_string(),
             };
-            Some((key.trim().to_lowercase(), text.trim().to_string()))
+            super::attribute(&key, &text)
         })
         .collect()
 }
@@ -104,15 +104,19 @@ mod tests {
     fn a_collection_is_read_with_its_declared_system() {
         let file = br#"{"type":"FeatureCollection",
             "crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4549"}},
-            "features":[{"type":"Feature","properties":{"Code":"320508001001001","n":7,"x":null},
+            "features":[{"type":"Feature","properties":{"Code":"320508001001001","MC":7,"bm2":1,"street":null},
               "geometry":{"type":"Point","coordinates":[558921.95,3466153.19]}}]}"#;
         let read = read(file).unwrap();
         assert_eq!(read.declared_crs.as_deref(), Some("EPSG:4549"));
         assert_eq!(read.features.len(), 1);
         let feature = &read.features[0];
         assert_eq!(feature.attributes["code"], "320508001001001");
-        assert_eq!(feature.attributes["n"], "7");
-        assert!(!feature.attributes.contains_key("x"));
+        assert_eq!(feature.attributes["mc"], "7");
+        assert!(!feature.attributes.contains_key("street"), "null is absent");
+        assert!(
+            !feature.attributes.contains_key("bm2"),
+            "a name no field reads is not kept"
+        );
         assert_eq!(
             feature.geometry,
             Some(geo_types::Point::new(558921.95, 3466153.19).into())

@@ -51,6 +51,20 @@ fn read(c: &Connection, table: Option<&str>) -> Result<FeatureFile, FileError> {
         false,
     )?;
     let layer = layer(c, table)?;
+    // A view could be made to recurse without end; a layer must be a table.
+    let kind: Option<String> = c
+        .query_row(
+            "SELECT type FROM sqlite_master WHERE name = ?1",
+            [&layer.table],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if kind.as_deref() != Some("table") {
+        return Err(unreadable(format!(
+            "图层 {} 不是数据表 (not a table)",
+            layer.table
+        )));
+    }
     let declared_crs = match layer.srs_id {
         Some(id) => system(c, id)?,
         None => None,
@@ -83,9 +97,9 @@ fn read(c: &Connection, table: Option<&str>) -> Result<FeatureFile, FileError> {
                 ValueRef::Null | ValueRef::Blob(_) => continue,
                 ValueRef::Integer(n) => n.to_string(),
                 ValueRef::Real(n) => n.to_string(),
-                ValueRef::Text(t) => String::from_utf8_lossy(t).trim().to_string(),
+                ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
             };
-            attributes.insert(name.trim().to_lowercase(), text);
+            attributes.extend(super::attribute(name, &text));
         }
         features.push(Feature {
             geometry,

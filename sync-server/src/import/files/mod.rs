@@ -10,6 +10,7 @@ pub mod geopackage;
 mod shapefile;
 mod text;
 
+use super::layer::Field;
 use geo_types::Geometry;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,8 +21,19 @@ pub const MAX_FEATURES: usize = 2_000_000;
 /// The most bytes the members of a zipped Shapefile may expand to.
 pub const MAX_UNZIPPED_BYTES: u64 = 512 << 20;
 
-/// Attribute names (trimmed, lower case) and their values as text.
+/// Attribute names (trimmed, lower case) and their values as text: only the names some field
+/// of a layer is read under, each value cut to [`MAX_VALUE_CHARS`], so what a file expands to
+/// is bounded by its features, whatever columns it carries.
 pub type Attributes = BTreeMap<String, String>;
+
+/// The most characters kept of a value (longer than any field accepts, so still refused).
+pub const MAX_VALUE_CHARS: usize = 200;
+
+/// The attribute `name` = `value` as kept, or `None` for a name no field reads.
+pub fn attribute(name: &str, value: &str) -> Option<(String, String)> {
+    let name = name.trim().to_lowercase();
+    Field::known(&name).then(|| (name, value.trim().chars().take(MAX_VALUE_CHARS).collect()))
+}
 
 /// One feature of a file: its geometry, if it has one, in the file's own system.
 #[derive(Clone, Debug, PartialEq)]

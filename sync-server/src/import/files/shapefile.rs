@@ -148,7 +148,7 @@ fn attributes(record: dbase::Record) -> Attributes {
                 }
                 _ => return None,
             };
-            Some((name.trim().to_lowercase(), text.trim().to_string()))
+            super::attribute(&name, &text)
         })
         .collect()
 }

@@ -5,8 +5,8 @@
 use super::super::StorageError;
 use super::super::case_query::{Placeholder, Query, SqlValue, count_query, page_query};
 use super::super::case_rows::{
-    DISPATCHED_COLUMNS, LIST_COLUMNS, RECORD_COLUMNS, dispatched_record, list_row, opt_user,
-    record_row,
+    DISPATCHED_COLUMNS, GRIDS_AROUND, LIST_COLUMNS, RECORD_COLUMNS, dispatched_record,
+    grid_containing, list_row, opt_user, record_row,
 };
 use super::super::codec::uuid_from;
 use super::super::columns::Columns;
@@ -341,14 +341,13 @@ impl CaseStore for PgStorage {
 
     fn grid_at(&self, lon: f64, lat: f64) -> Result<Option<String>, StorageError> {
         self.read(move |tx| {
-            tx.query_opt(
-                "SELECT code FROM unit_grids WHERE retired = 0
-                   AND min_lon <= $1 AND max_lon >= $1 AND min_lat <= $2 AND max_lat >= $2
-                 ORDER BY code LIMIT 1",
-                &[&lon, &lat],
-            )?
-            .map(|row| row.text(0))
-            .transpose()
+            let sql = GRIDS_AROUND.replace("?1", "$1").replace("?2", "$2");
+            let candidates = tx
+                .query(sql.as_str(), &[&lon, &lat])?
+                .iter()
+                .map(|row| Ok((row.text(0)?, row.text(1)?)))
+                .collect::<Result<Vec<_>, StorageError>>()?;
+            grid_containing(candidates, [lon, lat])
         })
     }
 
