@@ -146,7 +146,12 @@ fn table(
                 .into_iter()
                 .map(|d| (d.id, d.code))
                 .collect();
-            let cases = store.case_export(period.0, period.1, MAX_CASES)?;
+            let cases = store.case_export(period.0, period.1, MAX_CASES + 1)?;
+            if cases.len() > MAX_CASES as usize {
+                return Err(ApiError::bad_request(format!(
+                    "所选时段超过 {MAX_CASES} 个案件,请缩短 from/to (more than {MAX_CASES} cases)"
+                )));
+            }
             datasets::cases(&cases, &departments)
         }
     })
@@ -154,7 +159,8 @@ fn table(
 
 /// A dataset as a file: `unit-grids`, `work-grids` (outlined by their unit grids),
 /// `components`, `cases` (reported in `from`…`to`, with status, department and times) or
-/// `tracks` (one line per person and day in `from`…`to`, at most 31 days),
+/// `tracks` (one line per person and day in `from`…`to`, at most 31 days; cases at most
+/// 1,000,000, else a 400 asking for a shorter period),
 /// as `.csv` (points, or a point inside each outline, as `x,y`), `.geojson` or `.gpkg`.
 #[utoipa::path(get, path = "/api/v1/admin/export/{file}", tag = "reference",
     params(("file" = String, Path, description = "e.g. components.csv, unit-grids.gpkg, cases.geojson"),
