@@ -50,14 +50,6 @@ impl<K: Ord> GridIndex<K> {
             .locate_in_envelope_intersecting(&envelope)
             .map(|g| (&self.keys[g.data], g.geom()))
     }
-
-    pub fn len(&self) -> usize {
-        self.keys.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
-    }
 }
 
 #[cfg(test)]

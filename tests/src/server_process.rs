@@ -27,6 +27,26 @@ pub struct Memory {
     pub peak_rss_kib: u64,
 }
 
+/// RSS and peak RSS of the process `pid`, from `/proc/<pid>/status`.
+pub fn process_memory(pid: u32) -> anyhow::Result<Memory> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let field = |name: &str| -> anyhow::Result<u64> {
+        let line = status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .ok_or_else(|| anyhow::anyhow!("no {name} in /proc/{pid}/status"))?;
+        Ok(line
+            .split_whitespace()
+            .nth(1)
+            .ok_or_else(|| anyhow::anyhow!("bad {name} line"))?
+            .parse()?)
+    };
+    Ok(Memory {
+        rss_kib: field("VmRSS:")?,
+        peak_rss_kib: field("VmHWM:")?,
+    })
+}
+
 impl ServerProcess {
     /// Starts `binary serve --demo` on a free port with `data_dir`.
     pub fn start(binary: &Path, data_dir: &Path) -> anyhow::Result<ServerProcess> {
@@ -93,22 +113,7 @@ impl ServerProcess {
             .as_ref()
             .ok_or_else(|| anyhow::anyhow!("server not running"))?
             .id();
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-        let field = |name: &str| -> anyhow::Result<u64> {
-            let line = status
-                .lines()
-                .find(|l| l.starts_with(name))
-                .ok_or_else(|| anyhow::anyhow!("no {name} in /proc/{pid}/status"))?;
-            Ok(line
-                .split_whitespace()
-                .nth(1)
-                .ok_or_else(|| anyhow::anyhow!("bad {name} line"))?
-                .parse()?)
-        };
-        Ok(Memory {
-            rss_kib: field("VmRSS:")?,
-            peak_rss_kib: field("VmHWM:")?,
-        })
+        process_memory(pid)
     }
 
     pub fn url(&self) -> String {

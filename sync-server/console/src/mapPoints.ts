@@ -17,17 +17,31 @@ function positions(node: unknown, out: number[][]): void {
   }
 }
 
+/** Layers already converted, by the object they came from: a map redrawn with the same
+ * layers (a slider, a selection) asks the server once. */
+const converted = new WeakMap<object, Promise<object>>()
+
 /** A copy of `geojson` with every position where it lies on GCJ-02 tiles. */
-export async function toGcj02<T extends object>(geojson: T): Promise<T> {
+export function toGcj02<T extends object>(geojson: T): Promise<T> {
+  let done = converted.get(geojson)
+  if (!done) {
+    done = convert(geojson)
+    done.catch(() => converted.delete(geojson))
+    converted.set(geojson, done)
+  }
+  return done as Promise<T>
+}
+
+async function convert<T extends object>(geojson: T): Promise<T> {
   const copy = structuredClone(geojson)
   const found: number[][] = []
   positions(copy, found)
   if (found.length === 0) return copy
   const points = found.map((p) => [p[0], p[1]] as MapPoints['points'][number])
-  const converted = await post<MapPoints>('/api/v1/map-points?direction=to_gcj02', { points })
+  const answer = await post<MapPoints>('/api/v1/map-points?direction=to_gcj02', { points })
   found.forEach((p, i) => {
-    p[0] = converted.points[i][0]
-    p[1] = converted.points[i][1]
+    p[0] = answer.points[i][0]
+    p[1] = answer.points[i][1]
   })
   return copy
 }

@@ -25,7 +25,7 @@ const ROWS: u16 = 18;
 const BAND_COLS: u16 = 4;
 const BAND_ROWS: u16 = ROWS / 2;
 /// Work grid codes use serials from 901 so they never collide with unit grids.
-const WORK_GRID_SERIAL: u16 = 901;
+pub(super) const WORK_GRID_SERIAL: u16 = 901;
 pub const COMPONENTS: usize = 5_000;
 const SEED: u64 = 0x0320_5080_2026;
 
@@ -172,16 +172,30 @@ fn grids(county: &CountyCode) -> (Vec<UnitGridRow>, Vec<(WorkGridRow, String)>) 
     let mut work_grids = Vec::new();
     for (street, (_, communities)) in (1..).zip(STREETS) {
         for (community, name) in (1..).zip(communities) {
-            let inspector = format!("inspector{:02}", work_grids.len() + 1);
-            let grid = WorkGridRow {
-                code: compose(street, community, WORK_GRID_SERIAL),
-                name: format!("{name}工作网格"),
-                inspector: None,
-            };
-            work_grids.push((grid, inspector));
+            let number = work_grids.len() + 1;
+            work_grids.push(work_grid(
+                compose(street, community, WORK_GRID_SERIAL),
+                name,
+                number,
+            ));
         }
     }
     (unit_grids, work_grids)
+}
+
+/// The work grid `code` of the community `community_name`, patrolled by the `number`th
+/// inspector (its username beside it).
+pub(super) fn work_grid(
+    code: GridCode,
+    community_name: &str,
+    number: usize,
+) -> (WorkGridRow, String) {
+    let grid = WorkGridRow {
+        code,
+        name: format!("{community_name}工作网格"),
+        inspector: None,
+    };
+    (grid, format!("inspector{number:02}"))
 }
 
 fn components(county: &CountyCode, grids: &[UnitGridRow], rng: &mut StdRng) -> Vec<ComponentRow> {

@@ -10,7 +10,9 @@
 //! it, so the grids still tile the area without gap or overlap. Nine streets of five columns;
 //! each street's five communities are bands of rows, one work grid each.
 
-use super::city::{City, Serials, component, departments, people, round7};
+use super::city::{
+    City, Serials, WORK_GRID_SERIAL, component, departments, people, round7, work_grid,
+};
 use crate::storage::{UnitGridRow, WorkGridRow};
 use cgt_shared::geometry::{Point, bbox, contains_in, outline};
 use cgt_shared::{CountyCode, GridCode};
@@ -30,7 +32,6 @@ const BANDS: [usize; 6] = [0, 6, 12, 18, 24, ROWS];
 pub const COMPONENTS: usize = 408_000;
 pub const INSPECTORS: usize = 130;
 const SEED: u64 = 0x0431_0020_2026;
-const WORK_GRID_SERIAL: u16 = 901;
 /// How far an inner corner moves, as a share of a grid's width and height.
 const CORNER_JITTER: f64 = 0.2;
 /// How far an edge bends, as a share of the grid's side across it.
@@ -228,13 +229,9 @@ fn grids(county: &CountyCode, lattice: &Lattice) -> (Vec<UnitGridRow>, Vec<(Work
     let mut work_grids = Vec::new();
     for street in 1..=9u16 {
         for community in 1..=5u16 {
-            let inspector = format!("inspector{:02}", work_grids.len() + 1);
-            let grid = WorkGridRow {
-                code: compose(street, community, WORK_GRID_SERIAL),
-                name: format!("{}工作网格", community_name(street, community)),
-                inspector: None,
-            };
-            work_grids.push((grid, inspector));
+            let code = compose(street, community, WORK_GRID_SERIAL);
+            let number = work_grids.len() + 1;
+            work_grids.push(work_grid(code, &community_name(street, community), number));
         }
     }
     (unit_grids, work_grids)

@@ -11,6 +11,7 @@
 
 use super::median;
 use crate::inprocess::InProcessServer;
+use crate::server_process::process_memory;
 use crate::survey::{self, ComponentFeature};
 use cgt_server::Settings;
 use cgt_server::crs::Conversion;
@@ -158,18 +159,8 @@ pub fn import_child(data_dir: &Path, gpkg: &Path) -> anyhow::Result<Value> {
         "imported": report.changes.changed + report.changes.new,
         "seconds": at.elapsed().as_secs_f64(),
         "dry_run_seconds": dry_run,
-        "peak_rss_mb": peak_rss_kib()? as f64 / 1024.0,
+        "peak_rss_mb": process_memory(std::process::id())?.peak_rss_kib as f64 / 1024.0,
     }))
-}
-
-/// This process's peak resident set (VmHWM), KiB.
-fn peak_rss_kib() -> anyhow::Result<u64> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .ok_or_else(|| anyhow::anyhow!("no VmHWM in /proc/self/status"))
 }
 
 /// A seed-scale server and inspector01's client after its first download.

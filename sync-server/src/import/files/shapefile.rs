@@ -23,6 +23,15 @@ struct Parts {
 /// A zip holding one Shapefile, or several of which `table` names one (by its file name
 /// without extension).
 pub fn read_zip(bytes: &[u8], table: Option<&str>) -> Result<FeatureFile, FileError> {
+    read_zip_within(bytes, table, MAX_UNZIPPED_BYTES)
+}
+
+/// [`read_zip`], its members expanding to at most `budget` bytes.
+fn read_zip_within(
+    bytes: &[u8],
+    table: Option<&str>,
+    budget: u64,
+) -> Result<FeatureFile, FileError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
     let mut names = Vec::new();
     for index in 0..archive.len() {
@@ -51,7 +60,8 @@ pub fn read_zip(bytes: &[u8], table: Option<&str>) -> Result<FeatureFile, FileEr
         }
     };
     let mut parts = Parts::default();
-    let mut budget = MAX_UNZIPPED_BYTES;
+    let limit = budget;
+    let mut budget = budget;
     for (index, name) in names.iter().enumerate() {
         let Some(extension) = name
             .strip_prefix(stem.as_str())
@@ -74,7 +84,7 @@ pub fn read_zip(bytes: &[u8], table: Option<&str>) -> Result<FeatureFile, FileEr
             .map_err(unreadable)?;
         budget = budget
             .checked_sub(read as u64)
-            .ok_or_else(|| unreadable(format!("解压后超过 {MAX_UNZIPPED_BYTES} 字节")))?;
+            .ok_or_else(|| unreadable(format!("解压后超过 {limit} 字节 (a zip bomb?)")))?;
     }
     read_parts(parts)
 }
@@ -151,4 +161,47 @@ fn attributes(record: dbase::Record) -> Attributes {
             super::attribute(&name, &text)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zip(members: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, bytes) in members {
+            out.start_file(*name, deflated).unwrap();
+            out.write_all(bytes).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_zip_that_expands_beyond_its_budget_is_refused_as_it_expands() {
+        let zeros = vec![0u8; 4 << 20];
+        let bomb = zip(&[("g.shp", &zeros), ("g.dbf", &zeros)]);
+        assert!(bomb.len() < 64 << 10, "{} bytes", bomb.len());
+        let error = read_zip_within(&bomb, None, 1 << 20)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("解压后超过"), "{error}");
+    }
+
+    #[test]
+    fn a_zip_without_a_shapefile_or_with_several_says_which() {
+        let none = zip(&[("readme.txt", b"x")]);
+        assert!(
+            read_zip(&none, None)
+                .unwrap_err()
+                .to_string()
+                .contains("没有 .shp")
+        );
+        let two = zip(&[("a.shp", b"x"), ("b.shp", b"y")]);
+        let error = read_zip(&two, None).unwrap_err().to_string();
+        assert!(error.contains("a, b"), "{error}");
+        assert!(read_zip(&b"PK\x03\x04garbage"[..], None).is_err());
+    }
 }
